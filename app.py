@@ -1,0 +1,70 @@
+"""The only router: prepares the database, signs the user in, builds the navigation from the
+functions the signed-in user has."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core import functions, settings, startup
+from core.errors import ConfigError
+from core.hierarchy import path_of
+from pages.components import auth, session
+
+st.set_page_config(page_title="Theo dõi tiến trình Đại hội Đảng bộ các cấp", page_icon="🏛️",
+                   layout="wide")
+
+# (file, title, section, function needed, icon)
+PAGES = (
+    ("pages/dashboard.py", "Dashboard", "Tổng quan", functions.DASHBOARD, ":material/dashboard:"),
+    ("pages/units.py", "Quản lý đơn vị", "Quản lý danh mục", functions.UNIT_MANAGE,
+     ":material/account_tree:"),
+    ("pages/users.py", "Quản lý người dùng", "Quản trị hệ thống", functions.USER_MANAGE,
+     ":material/group:"),
+    ("pages/password.py", "Đổi mật khẩu", "Tài khoản", None, ":material/key:"),
+)
+
+
+def prepare_database() -> None:
+    db = session.db()
+    try:
+        startup.check_mode(db, settings.mode())
+    except ConfigError as exc:
+        st.error(str(exc))
+        st.stop()
+    if not startup.needs_setup(db):
+        return
+    bar = st.progress(0.0, text="Đang khởi tạo cơ sở dữ liệu…")
+    first = startup.setup(db, settings.mode(), lambda f, m: bar.progress(min(f, 1.0), text=m))
+    bar.empty()
+    if first is not None:
+        print(f"Tài khoản quản trị đầu tiên: CCCD {first.cccd}, mật khẩu một lần "
+              f"{first.password}", flush=True)
+
+
+def login_page() -> None:
+    st.title("Phần mềm theo dõi tiến trình Đại hội Đảng bộ các cấp")
+    if settings.is_demo():
+        st.info("Chế độ demo: xem bảng **Demo accounts** trong README để đăng nhập.")
+    auth.sign_in()
+
+
+def sidebar(actor) -> None:
+    with st.sidebar:
+        st.markdown(f"**{actor.full_name}**")
+        st.caption(" › ".join(path_of(session.db(), actor)))
+        if settings.is_demo():
+            st.caption("Chế độ demo")
+    auth.sign_out_button()
+
+
+prepare_database()
+actor = session.actor()
+if actor is None:
+    st.navigation([st.Page(login_page, title="Đăng nhập", icon=":material/login:")]).run()
+else:
+    sections: dict[str, list[st.Page]] = {}
+    for path, title, section, needed, icon in PAGES:
+        if needed is None or needed in actor.functions:
+            sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon))
+    sidebar(actor)
+    session.flush_toast()
+    st.navigation(sections).run()

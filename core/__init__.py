@@ -1,0 +1,1 @@
+"""Domain rules of the application. Nothing in this package imports streamlit."""

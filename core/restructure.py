@@ -1,0 +1,107 @@
+"""Restructuring the tree: moving a unit to another parent and merging units.
+
+Both keep history intact: a moved unit keeps its id (its items follow it), and merged units
+stay in the tree, inactive, at the place they had, pointing to their successor, so reports of
+past terms still roll up the way they did when they were made.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core import clock, functions
+from core.access import require, require_in_scope
+from core.audit import record
+from core.errors import Conflict, StaleVersion, ValidationError
+from core.hierarchy import ENTITY
+from core.model import Actor, AuditEntry, Unit
+from core.store import Db
+
+MAX_MERGE = 50
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    target: Unit
+    merged: tuple[int, ...]
+    moved_children: tuple[int, ...]
+    moved_items: tuple[int, ...]
+    moved_users: tuple[int, ...]
+
+
+def _check_can_hang_under(db: Db, unit: Unit, parent: Unit) -> None:
+    if parent.path.startswith(unit.path):
+        raise ValidationError("Đơn vị cấp trên mới",
+                              "không thể là chính đơn vị này hoặc một đơn vị cấp dưới của nó")
+    if not parent.active:
+        raise ValidationError("Đơn vị cấp trên mới", "đã ngừng hoạt động")
+    rank = db.catalogs.level_rank(unit.level_code)
+    parent_rank = db.catalogs.level_rank(parent.level_code)
+    if rank is not None and parent_rank is not None and rank <= parent_rank:
+        raise ValidationError("Đơn vị cấp trên mới", "phải có cấp cao hơn cấp của đơn vị")
+
+
+def move_unit(db: Db, actor: Actor, unit_id: int, new_parent_id: int,
+              expected_version: int) -> Unit:
+    require(actor, functions.UNIT_MANAGE)
+
+    def tx(db: Db) -> Unit:
+        unit = require_in_scope(actor, db.units.get(unit_id), strict=True)
+        parent = require_in_scope(actor, db.units.get(new_parent_id))
+        if unit.version != expected_version:
+            raise StaleVersion()
+        if unit.parent_id == parent.id:
+            raise ValidationError("Đơn vị cấp trên mới", "đơn vị đã trực thuộc đơn vị này")
+        _check_can_hang_under(db, unit, parent)
+        now = clock.now()
+        db.units.reparent(unit, parent, now)
+        record(db, actor, AuditEntry(ENTITY, unit.id, "move",
+                                     detail={"from_parent": unit.parent_id,
+                                             "to_parent": parent.id}), now)
+        return db.units.get(unit.id)
+
+    return db.atomic(tx)
+
+
+def merge_units(db: Db, actor: Actor, source_ids: list[int], target_id: int) -> MergeResult:
+    """Merge ``source_ids`` into ``target_id``: children, open items and accounts move over."""
+    require(actor, functions.UNIT_MANAGE)
+    sources_wanted = sorted(set(source_ids) - {target_id})
+    if not sources_wanted:
+        raise ValidationError("Đơn vị sáp nhập", "chọn ít nhất một đơn vị khác đơn vị tiếp nhận")
+    if len(sources_wanted) > MAX_MERGE:
+        raise ValidationError("Đơn vị sáp nhập", f"chỉ sáp nhập tối đa {MAX_MERGE} đơn vị một lần")
+
+    def tx(db: Db) -> MergeResult:
+        target = require_in_scope(actor, db.units.get(target_id))
+        if not target.active:
+            raise ValidationError("Đơn vị tiếp nhận", "đã ngừng hoạt động")
+        sources = [require_in_scope(actor, db.units.get(i), strict=True) for i in sources_wanted]
+        for s in sources:
+            if not s.active:
+                raise Conflict(f"{s.name} đã ngừng hoạt động, không thể sáp nhập")
+            if target.path.startswith(s.path) or s.path.startswith(target.path):
+                raise ValidationError("Đơn vị sáp nhập",
+                                      f"{s.name} và đơn vị tiếp nhận thuộc cùng một nhánh")
+        now = clock.now()
+        moved_children: list[int] = []
+        for s in sources:
+            for child in db.units.children([s.id]):
+                if child.active:
+                    _check_can_hang_under(db, child, target)
+                    db.units.reparent(child, target, now)
+                    moved_children.append(child.id)
+        ids = [s.id for s in sources]
+        moved_items = db.items.move_open(ids, target.id, now)
+        moved_users = db.users.move_active(ids, target.id, now)
+        for s in sources:
+            if not db.units.bump(s.id, s.version, now, active=False, successor_id=target.id):
+                raise StaleVersion()
+            record(db, actor, AuditEntry(ENTITY, s.id, "merge_into",
+                                         detail={"successor": target.id}), now)
+        record(db, actor, AuditEntry(ENTITY, target.id, "merge",
+                                     detail={"merged": ids, "children": moved_children,
+                                             "items": moved_items, "users": moved_users}), now)
+        return MergeResult(db.units.get(target.id), tuple(ids), tuple(moved_children),
+                           tuple(moved_items), tuple(moved_users))
+
+    return db.atomic(tx)

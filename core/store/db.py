@@ -1,0 +1,134 @@
+"""The DuckDB store: one connection per process, one cursor per script run or thread.
+
+DuckDB lets one process hold a database file for writing, so the process opens it once
+(`Store.open`) and hands out `Db` handles, each on its own cursor. Every write goes through
+`Db.atomic`, which is the one place that begins, commits, rolls back and retries transactions
+that lost an optimistic-concurrency race inside DuckDB.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import polars as pl
+
+from core.errors import ConfigError, DomainError
+from core.store.migrate import apply_migrations
+
+T = TypeVar("T")
+_CONFLICT_RETRIES = 5
+
+
+class Store:
+    """The process-wide owner of the database file."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self._con = con
+        self.path = path
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        path = str(path)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(path)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise ConfigError(
+                    f"Cơ sở dữ liệu {path} đang được một tiến trình khác sử dụng. "
+                    "Mỗi tệp dữ liệu chỉ phục vụ một tiến trình ứng dụng; hãy dừng tiến trình kia "
+                    "hoặc đặt DHD_DB_PATH sang tệp khác."
+                ) from exc
+            raise
+        apply_migrations(con)
+        return cls(con, path)
+
+    def db(self) -> Db:
+        with self._lock:
+            return Db(self._con.cursor())
+
+    def close(self) -> None:
+        self._con.close()
+
+
+class Db:
+    """A handle on one cursor: the repositories of every table, bound to that cursor."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
+        from core.store.audit import AuditRepo
+        from core.store.catalogs import CatalogRepo
+        from core.store.items import ItemRepo
+        from core.store.meta import MetaRepo
+        from core.store.units import UnitRepo
+        from core.store.users import UserRepo
+
+        self.cur = cur
+        self._in_tx = False
+        self.units = UnitRepo(self)
+        self.users = UserRepo(self)
+        self.items = ItemRepo(self)
+        self.audit = AuditRepo(self)
+        self.catalogs = CatalogRepo(self)
+        self.meta = MetaRepo(self)
+
+    # -- queries, used by the repositories only --------------------------------------------
+    def execute(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        """Run a statement and read its whole result, which DuckDB requires before the cursor
+        does anything else."""
+        return self.cur.execute(sql, params or []).fetchall()
+
+    def rows(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
+        res = self.cur.execute(sql, params or [])
+        cols = [d[0] for d in res.description]
+        return [dict(zip(cols, r)) for r in res.fetchall()]
+
+    def one(self, sql: str, params: Any = None) -> dict[str, Any] | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def scalar(self, sql: str, params: Any = None) -> Any:
+        found = self.cur.execute(sql, params or []).fetchall()
+        return found[0][0] if found else None
+
+    def frame(self, sql: str, params: Any = None) -> pl.DataFrame:
+        return self.cur.sql(sql, params=params or None).pl()
+
+    # -- transactions ------------------------------------------------------------------------
+    def atomic(self, fn: Callable[[Db], T]) -> T:
+        """Run ``fn`` in one transaction; retry it when DuckDB reports a write conflict.
+
+        Domain errors roll back and propagate unchanged, so an action either happens whole or
+        leaves no trace. Nested calls join the outer transaction.
+        """
+        if self._in_tx:
+            return fn(self)
+        for attempt in range(_CONFLICT_RETRIES):
+            self.cur.execute("BEGIN TRANSACTION").fetchall()
+            self._in_tx = True
+            try:
+                result = fn(self)
+                self.cur.execute("COMMIT").fetchall()
+                return result
+            except duckdb.TransactionException:
+                self._rollback()
+                if attempt == _CONFLICT_RETRIES - 1:
+                    raise DomainError(
+                        "Hệ thống đang bận do nhiều người cùng cập nhật, vui lòng thử lại"
+                    ) from None
+            except BaseException:
+                self._rollback()
+                raise
+            finally:
+                self._in_tx = False
+        raise AssertionError("unreachable")
+
+    def _rollback(self) -> None:
+        try:
+            self.cur.execute("ROLLBACK").fetchall()
+        except duckdb.Error:
+            pass

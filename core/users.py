@@ -1,0 +1,219 @@
+"""Accounts: search, create, update, delete (deactivate), reset password; roles as data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from core import auth, cccd, clock, functions
+from core.access import may_hold_account, require, require_in_scope
+from core.audit import record
+from core.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationError
+from core.model import ACCOUNT_TYPES, ADMIN, Actor, AuditEntry, User, UserDraft
+from core.store import Db
+from core.text import clean
+
+ENTITY = "user"
+PAGE_SIZES = (10, 20, 50, 100)
+
+
+@dataclass(frozen=True)
+class UserDetail:
+    user: User
+    unit_name: str
+    role_name: str
+    functions: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    cccd: str = ""
+    name: str = ""
+    unit_id: int | None = None
+    role_code: str = ""
+
+
+@dataclass(frozen=True)
+class Created:
+    user: User
+    initial_password: str
+
+
+def _require_admin(actor: Actor) -> Actor:
+    require(actor, functions.USER_MANAGE)
+    if not actor.is_admin:
+        raise PermissionDenied("Chỉ tài khoản Admin được quản lý người dùng")
+    return actor
+
+
+def search(db: Db, actor: Actor, flt: UserFilter, page: int = 1,
+           page_size: int = 10) -> tuple[pl.DataFrame, int]:
+    """One page of the active accounts in the actor's subtree, filtered in SQL."""
+    require(actor, functions.USER_MANAGE)
+    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+    digits = "".join(c for c in flt.cccd if c.isdigit())[:12]
+    name = (clean(flt.name, "Họ và tên", required=False, max_len=100) or "")
+    return db.users.search(actor.unit_path, digits, name, flt.unit_id, flt.role_code,
+                           page_size, (max(page, 1) - 1) * page_size)
+
+
+def _target(db: Db, actor: Actor, user_id: int) -> User:
+    user = db.users.get(user_id)
+    if user is None or not user.active:
+        raise NotFound("Không tìm thấy tài khoản")
+    require_in_scope(actor, db.units.get(user.unit_id))
+    return user
+
+
+def detail(db: Db, actor: Actor, user_id: int) -> UserDetail:
+    require(actor, functions.USER_MANAGE)
+    user = _target(db, actor, user_id)
+    role = db.users.role(user.role_code)
+    return UserDetail(user, db.units.get(user.unit_id).name,
+                      role["name"] if role else user.role_code,
+                      functions.grouped(db.users.functions_of_role(user.role_code)))
+
+
+def roles(db: Db) -> list[dict]:
+    return db.users.roles()
+
+
+def _validate(db: Db, actor: Actor, draft: UserDraft) -> dict:
+    fields = {
+        "cccd": cccd.validate(draft.cccd),
+        "full_name": clean(draft.full_name, "Họ và tên", required=True, max_len=100),
+        "position": clean(draft.position, "Chức vụ", required=True, max_len=100),
+        "account_type": draft.account_type,
+        "role_code": draft.role_code,
+        "unit_id": draft.unit_id,
+    }
+    if draft.account_type not in ACCOUNT_TYPES:
+        raise ValidationError("Loại tài khoản", "phải là Admin hoặc User")
+    unit = db.units.get(draft.unit_id) if draft.unit_id else None
+    if unit is None:
+        raise ValidationError("Đơn vị", "không được để trống")
+    require_in_scope(actor, unit)
+    if not unit.active:
+        raise ValidationError("Đơn vị", "đã ngừng hoạt động")
+    if not may_hold_account(actor, unit, draft.account_type):
+        if draft.account_type == ADMIN:
+            raise PermissionDenied("Bạn chỉ được tạo tài khoản Admin cho đơn vị cấp dưới")
+        raise PermissionDenied("Bạn chỉ được tạo tài khoản User cho chính đơn vị của mình")
+    role = db.users.role(draft.role_code) if draft.role_code else None
+    if role is None:
+        raise ValidationError("Vai trò", "không được để trống")
+    if not db.users.functions_of_role(role["code"]) <= actor.functions:
+        raise PermissionDenied("Bạn không thể cấp vai trò có chức năng mà bạn không có")
+    return fields
+
+
+def create(db: Db, actor: Actor, draft: UserDraft) -> Created:
+    """Create an account with a one-time password the admin hands over once."""
+    _require_admin(actor)
+    password = auth.generate_password()
+    hashed = auth.hash_password(password)
+
+    def tx(db: Db) -> Created:
+        fields = _validate(db, actor, draft)
+        existing = db.users.active_by_cccd(fields["cccd"])
+        if existing is not None:
+            raise Conflict(f"Công dân {existing.full_name} đã được tạo tài khoản đang hoạt động "
+                           "trong hệ thống")
+        now = clock.now()
+        new_id = db.users.insert(fields, hashed, now, must_change_password=True)
+        record(db, actor, AuditEntry(ENTITY, new_id, "create", detail={
+            k: v for k, v in fields.items() if k != "cccd"}), now)
+        return Created(db.users.get(new_id), password)
+
+    return db.atomic(tx)
+
+
+def update(db: Db, actor: Actor, user_id: int, unit_id: int, account_type: str, position: str,
+           role_code: str, expected_version: int) -> User:
+    """Change unit, account type, position and role (the manual's editable fields)."""
+    _require_admin(actor)
+
+    def tx(db: Db) -> User:
+        user = _target(db, actor, user_id)
+        if user.id == actor.user_id:
+            raise PermissionDenied("Bạn không thể tự thay đổi quyền của chính mình")
+        if not may_hold_account(actor, db.units.get(user.unit_id), user.account_type):
+            raise PermissionDenied("Tài khoản này không thuộc phạm vi bạn được quản lý")
+        fields = _validate(db, actor, UserDraft(user.cccd, user.full_name, unit_id,
+                                                account_type, position, role_code))
+        changes = {k: fields[k] for k in ("unit_id", "account_type", "position", "role_code")
+                   if getattr(user, k) != fields[k]}
+        now = clock.now()
+        if not db.users.update(user.id, changes, expected_version, now):
+            raise StaleVersion()
+        record(db, actor, AuditEntry(ENTITY, user.id, "update", detail=changes), now)
+        return db.users.get(user.id)
+
+    return db.atomic(tx)
+
+
+def delete(db: Db, actor: Actor, user_id: int, expected_version: int) -> None:
+    """"Xoá tài khoản": the account is deactivated so the audit trail keeps the person."""
+    _require_admin(actor)
+
+    def tx(db: Db) -> None:
+        user = _target(db, actor, user_id)
+        if user.id == actor.user_id:
+            raise PermissionDenied("Bạn không thể xoá tài khoản của chính mình")
+        if not may_hold_account(actor, db.units.get(user.unit_id), user.account_type):
+            raise PermissionDenied("Tài khoản này không thuộc phạm vi bạn được quản lý")
+        now = clock.now()
+        if not db.users.update(user.id, {"active": False}, expected_version, now):
+            raise StaleVersion()
+        record(db, actor, AuditEntry(ENTITY, user.id, "delete",
+                                     detail={"full_name": user.full_name}), now)
+
+    db.atomic(tx)
+
+
+def reset_password(db: Db, actor: Actor, user_id: int, expected_version: int) -> str:
+    """Give the account a new one-time password (and lift a lock-out)."""
+    _require_admin(actor)
+    password = auth.generate_password()
+    hashed = auth.hash_password(password)
+
+    def tx(db: Db) -> str:
+        user = _target(db, actor, user_id)
+        if not may_hold_account(actor, db.units.get(user.unit_id), user.account_type):
+            raise PermissionDenied("Tài khoản này không thuộc phạm vi bạn được quản lý")
+        now = clock.now()
+        if not db.users.update(user.id, {"password_hash": hashed, "must_change_password": True,
+                                         "failed_logins": 0, "locked_until": None},
+                               expected_version, now):
+            raise StaleVersion()
+        record(db, actor, AuditEntry(ENTITY, user.id, "reset_password"), now)
+        return password
+
+    return db.atomic(tx)
+
+
+def save_role(db: Db, actor: Actor, code: str, name: str, description: str,
+              function_codes: list[str]) -> None:
+    """Define or redefine a role. Roles are shared by the whole tree, so only the root's
+    admins may change them."""
+    _require_admin(actor)
+    if actor.unit_path.count("/") != 2:
+        raise PermissionDenied("Chỉ Admin của đơn vị Trung ương được định nghĩa vai trò")
+    code = (clean(code, "Mã vai trò", required=True, max_len=30) or "").upper()
+    if not code.replace("_", "").isalnum() or not code.isascii():
+        raise ValidationError("Mã vai trò", "chỉ gồm chữ không dấu, số và dấu gạch dưới")
+    name = clean(name, "Tên vai trò", required=True, max_len=100)
+    description = clean(description, "Mô tả", required=False, max_len=500) or ""
+    unknown = set(function_codes) - set(functions.BY_CODE)
+    if unknown:
+        raise ValidationError("Danh sách chức năng", f"không có chức năng {sorted(unknown)}")
+    if not function_codes:
+        raise ValidationError("Danh sách chức năng", "chọn ít nhất một chức năng")
+
+    def tx(db: Db) -> None:
+        now = clock.now()
+        db.users.upsert_role(code, name, description, sorted(set(function_codes)))
+        record(db, actor, AuditEntry("role", None, "save",
+                                     detail={"code": code, "functions": function_codes}), now)
+
+    db.atomic(tx)

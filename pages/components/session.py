@@ -1,0 +1,78 @@
+"""The per-process store, the per-run database handle and the signed-in actor."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from core import settings
+from core.access import load_actor, require
+from core.errors import ConfigError, DomainError
+from core.model import Actor
+from core.store import Db, Store
+
+T = TypeVar("T")
+USER_ID = "user_id"
+_local = threading.local()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return Store.open(path)
+
+
+def store() -> Store:
+    try:
+        return _store(settings.DB_PATH.value())
+    except ConfigError as exc:
+        st.error(str(exc))
+        st.stop()
+        raise
+
+
+def db() -> Db:
+    """One cursor per script run: each run executes on its own thread."""
+    handle = getattr(_local, "db", None)
+    if handle is None or getattr(_local, "store", None) is not store():
+        _local.db = handle = store().db()
+        _local.store = store()
+    return handle
+
+
+def actor() -> Actor | None:
+    user_id = st.session_state.get(USER_ID)
+    return load_actor(db(), user_id) if user_id else None
+
+
+def require_page(function: str) -> Actor:
+    """Open a page: refuse (and show no data) unless the signed-in user has ``function``."""
+    try:
+        return require(actor(), function)
+    except DomainError as exc:
+        st.error(str(exc))
+        st.stop()
+        raise
+
+
+def attempt(action: Callable[[], T], success: str | None = None) -> T | bool | None:
+    """Run one core action; show its domain error as it is, or queue the success toast.
+
+    Returns None when the action was refused, else its result (True for actions that return
+    nothing), so pages can write ``if attempt(...):``.
+    """
+    try:
+        result = action()
+    except DomainError as exc:
+        st.error(str(exc))
+        return None
+    if success:
+        st.session_state["_toast"] = success
+    return True if result is None else result
+
+
+def flush_toast() -> None:
+    message = st.session_state.pop("_toast", None)
+    if message:
+        st.toast(message, icon="✅")

@@ -1,0 +1,191 @@
+"""Quản lý đơn vị: the tree level by level, search, detail, and every edit in a dialog."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from core import functions, hierarchy, restructure
+from core.model import Unit
+from pages.components import session, unit_form
+from pages.components.pickers import unit_picker
+
+actor = session.require_page(functions.UNIT_MANAGE)
+db = session.db()
+catalogs = hierarchy.catalogs(db)
+LEVELS = {r["code"]: r["name"] for r in catalogs["levels"]}
+EXPANDED, SELECTED = "units_expanded", "units_selected"
+st.session_state.setdefault(EXPANDED, [])
+
+
+def select(unit_id: int) -> None:
+    st.session_state[SELECTED] = unit_id
+
+
+def toggle(unit_id: int) -> None:
+    opened = st.session_state[EXPANDED]
+    st.session_state[EXPANDED] = ([i for i in opened if i != unit_id] if unit_id in opened
+                                  else [*opened, unit_id])
+
+
+@st.dialog("Thêm mới đơn vị", width="large")
+def add_dialog(parent: Unit) -> None:
+    st.caption(f"Đơn vị cấp trên: **{parent.name}**")
+    draft = unit_form.show(catalogs, "add_unit")
+    if draft and session.attempt(lambda: hierarchy.add_unit(db, actor, parent.id, draft),
+                                 "Thêm mới đơn vị thành công"):
+        if parent.id not in st.session_state[EXPANDED]:
+            toggle(parent.id)
+        st.rerun()
+
+
+@st.dialog("Cập nhật đơn vị", width="large")
+def update_dialog(unit: Unit) -> None:
+    draft = unit_form.show(catalogs, "update_unit", unit)
+    if draft and session.attempt(
+            lambda: hierarchy.update_unit(db, actor, unit.id, draft, unit.version),
+            "Cập nhật đơn vị thành công"):
+        st.rerun()
+
+
+def confirm(message: str, action, success: str) -> None:
+    st.write(message)
+    cancel, ok = st.columns(2)
+    if cancel.button("Huỷ", width="stretch"):
+        st.rerun()
+    if ok.button("Xác nhận", type="primary", width="stretch") and session.attempt(action,
+                                                                                  success):
+        st.rerun()
+
+
+@st.dialog("Xoá đơn vị")
+def delete_dialog(unit: Unit) -> None:
+    def act() -> None:
+        hierarchy.delete_unit(db, actor, unit.id, unit.version)
+        st.session_state.pop(SELECTED, None)
+
+    confirm(f"Bạn chắc chắn muốn xoá đơn vị **{unit.name}** không?", act,
+            "Xoá đơn vị thành công")
+
+
+@st.dialog("Thay đổi trạng thái hoạt động")
+def active_dialog(unit: Unit) -> None:
+    verb = "kích hoạt lại" if not unit.active else "ngừng hoạt động"
+    confirm(f"Bạn chắc chắn muốn {verb} đơn vị **{unit.name}** không?",
+            lambda: hierarchy.set_active(db, actor, unit.id, not unit.active, unit.version),
+            f"Đã {verb} đơn vị")
+
+
+@st.dialog("Di chuyển đơn vị", width="large")
+def move_dialog(unit: Unit) -> None:
+    st.write(f"Chuyển **{unit.name}** cùng toàn bộ đơn vị cấp dưới sang đơn vị cấp trên mới.")
+    target = unit_picker(db, actor, "Đơn vị cấp trên mới *", "move", exclude={unit.id})
+    if target is not None:
+        confirm("Xác nhận di chuyển?",
+                lambda: restructure.move_unit(db, actor, unit.id, target, unit.version),
+                "Di chuyển đơn vị thành công")
+
+
+@st.dialog("Sáp nhập đơn vị", width="large")
+def merge_dialog(target: Unit) -> None:
+    st.write(f"Các đơn vị được chọn sẽ sáp nhập vào **{target.name}**: đơn vị cấp dưới, công "
+             "việc đang mở và tài khoản chuyển sang đơn vị này; đơn vị cũ ngừng hoạt động và "
+             "được lưu trong lịch sử.")
+    text = st.text_input("Tìm đơn vị sáp nhập", placeholder="Nhập tên hoặc mã đơn vị")
+    found = [u for u in hierarchy.find_units(db, actor, text) if u.id not in
+             (target.id, actor.unit_id)]
+    chosen = st.multiselect("Đơn vị sáp nhập *", [u.id for u in found],
+                            format_func={u.id: f"{u.name} ({u.code})" for u in found}.get)
+    if chosen:
+        confirm(f"Sáp nhập {len(chosen)} đơn vị vào {target.name}?",
+                lambda: restructure.merge_units(db, actor, chosen, target.id),
+                "Sáp nhập đơn vị thành công")
+
+
+def tree_table() -> None:
+    rows = hierarchy.tree_rows(db, actor, set(st.session_state[EXPANDED]))
+    frame = pl.DataFrame({
+        "Đơn vị": ["\u2003\u2003" * (r.unit.depth - rows[0].unit.depth)
+                   + ("▾ " if r.expanded and r.has_children else "▸ " if r.has_children
+                      else "• ") + r.unit.name for r in rows],
+        "Mã": [r.unit.code for r in rows],
+        "Cấp": [LEVELS.get(r.unit.level_code, r.unit.level_code) for r in rows],
+        "Trạng thái": ["Hoạt động" if r.unit.active else "Ngừng hoạt động" for r in rows],
+    })
+    event = st.dataframe(frame, on_select="rerun", selection_mode="single-row",
+                         hide_index=True, width="stretch", height=560,
+                         column_config={"Đơn vị": st.column_config.TextColumn(width="large")},
+                         key=f"tree_{hash(tuple(st.session_state[EXPANDED]))}")
+    picked = event.selection.rows
+    if picked:
+        chosen = rows[picked[0]].unit
+        if st.session_state.get(SELECTED) != chosen.id:
+            select(chosen.id)
+            if rows[picked[0]].has_children and not rows[picked[0]].expanded:
+                toggle(chosen.id)
+            st.rerun()
+
+
+def detail_panel(unit_id: int) -> None:
+    d = session.attempt(lambda: hierarchy.detail(db, actor, unit_id))
+    if d is None:
+        return
+    u = d.unit
+    st.subheader(u.name)
+    st.caption(" › ".join(d.path_names))
+    if not u.active:
+        st.warning("Đơn vị đã ngừng hoạt động"
+                   + (f"; đã sáp nhập vào **{d.successor_name}**" if d.successor_name else ""))
+    info = {"Mã": u.code, "Cấp": d.level_name, "Loại": d.type_name,
+            "Đơn vị cấp trên": d.parent_name or "—", "Tỉnh/Thành phố": u.province or "—",
+            "Huyện (trước 01/07/2025)": u.district or "—", "Xã/Phường": u.commune or "—",
+            "Địa chỉ chi tiết": u.address or "—", "Mô tả chi tiết": u.description or "—",
+            "Số đơn vị cấp dưới": f"{d.children:,}".replace(",", "."),
+            "Số tài khoản": f"{d.users:,}".replace(",", ".")}
+    st.table(pl.DataFrame({"Thông tin": list(info), "Giá trị": list(info.values())}))
+    own = u.id == actor.unit_id
+    a, b, c = st.columns(3)
+    if u.active and a.button("Thêm đơn vị cấp dưới", icon=":material/add:", width="stretch"):
+        add_dialog(u)
+    if b.button("Cập nhật", icon=":material/edit:", width="stretch"):
+        update_dialog(u)
+    if d.children and c.button("Thu gọn" if u.id in st.session_state[EXPANDED]
+                               else "Mở cấp dưới", width="stretch"):
+        toggle(u.id)
+        st.rerun()
+    if own:
+        return
+    a, b, c, e = st.columns(4)
+    if a.button("Xóa", icon=":material/delete:", width="stretch"):
+        delete_dialog(u)
+    if b.button("Kích hoạt lại" if not u.active else "Ngừng hoạt động", width="stretch"):
+        active_dialog(u)
+    if u.active and c.button("Di chuyển", icon=":material/drive_file_move:", width="stretch"):
+        move_dialog(u)
+    if u.active and e.button("Sáp nhập vào đây", icon=":material/merge:", width="stretch"):
+        merge_dialog(u)
+
+
+st.title("Quản lý đơn vị")
+top_left, top_right = st.columns([3, 1])
+query = top_left.text_input("Tìm kiếm đơn vị", placeholder="Nhập tên hoặc mã đơn vị",
+                            label_visibility="collapsed")
+if top_right.button("Thêm mới", type="primary", icon=":material/add:", width="stretch"):
+    parent = hierarchy.get_unit(db, actor, st.session_state.get(SELECTED, actor.unit_id))
+    add_dialog(parent)
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    if query.strip():
+        found = hierarchy.search(db, actor, query)
+        if not found:
+            st.info("Không tìm thấy đơn vị phù hợp")
+        for unit in found:
+            st.button(f"{unit.name} · {unit.code}", key=f"found_{unit.id}", on_click=select,
+                      args=(unit.id,), width="stretch")
+    else:
+        tree_table()
+with right:
+    if st.session_state.get(SELECTED):
+        detail_panel(st.session_state[SELECTED])
+    else:
+        st.info("Chọn một đơn vị trong cây để xem chi tiết")

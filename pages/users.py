@@ -1,0 +1,175 @@
+"""Quản lý người dùng: search, list, detail, add, update, delete; roles for the root's admins."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core import functions, users
+from core.formats import number
+from core.model import ACCOUNT_TYPES, UserDraft
+from pages.components import session
+from pages.components.pickers import unit_picker
+
+actor = session.require_page(functions.USER_MANAGE)
+db = session.db()
+ROLES = {r["code"]: r for r in users.roles(db)}
+SELECTED, PAGE = "users_selected", "users_page"
+
+
+def role_functions(role_code: str | None) -> None:
+    role = ROLES.get(role_code or "")
+    st.markdown("**Danh sách chức năng**")
+    if role is None:
+        st.caption("Chọn vai trò để xem các chức năng tương ứng")
+        return
+    for group, names in functions.grouped(set(role["functions"] or [])).items():
+        st.markdown(f"- {group}" + "".join(f"\n    - {n}" for n in names if n != group))
+
+
+@st.dialog("Thêm mới người dùng", width="large")
+def add_dialog() -> None:
+    left, right = st.columns(2)
+    with left:
+        cccd = st.text_input("Số căn cước công dân *", max_chars=12)
+        name = st.text_input("Họ và tên *")
+        unit_id = unit_picker(db, actor, "Đơn vị *", "new_user_unit", default_id=actor.unit_id)
+        kind = st.selectbox("Loại tài khoản *", list(ACCOUNT_TYPES), format_func=ACCOUNT_TYPES.get,
+                            index=1)
+        position = st.text_input("Chức vụ *", placeholder="Ví dụ: Cán bộ, Chuyên viên")
+        role = st.selectbox("Vai trò *", list(ROLES), format_func=lambda c: ROLES[c]["name"],
+                            index=None, placeholder="Chọn vai trò")
+    with right:
+        role_functions(role)
+    if st.button("Lưu", type="primary"):
+        created = session.attempt(lambda: users.create(db, actor, UserDraft(
+            cccd, name, unit_id or 0, kind, position, role or "")), "Thêm mới người dùng thành công")
+        if created:
+            st.success(f"Đã tạo tài khoản cho {created.user.full_name}.")
+            st.info(f"Mật khẩu đăng nhập lần đầu: **{created.initial_password}** — chỉ hiển thị "
+                    "một lần, hãy chuyển cho người dùng; họ sẽ được yêu cầu đổi mật khẩu.")
+
+
+@st.dialog("Cập nhật người dùng", width="large")
+def update_dialog(detail: users.UserDetail) -> None:
+    u = detail.user
+    left, right = st.columns(2)
+    with left:
+        st.text_input("Số căn cước công dân", u.cccd, disabled=True)
+        st.text_input("Họ và tên", u.full_name, disabled=True)
+        unit_id = unit_picker(db, actor, "Đơn vị *", "edit_user_unit", default_id=u.unit_id)
+        kinds = list(ACCOUNT_TYPES)
+        kind = st.selectbox("Loại tài khoản *", kinds, format_func=ACCOUNT_TYPES.get,
+                            index=kinds.index(u.account_type))
+        position = st.text_input("Chức vụ *", u.position)
+        codes = list(ROLES)
+        role = st.selectbox("Vai trò *", codes, format_func=lambda c: ROLES[c]["name"],
+                            index=codes.index(u.role_code) if u.role_code in codes else None)
+    with right:
+        role_functions(role)
+    cancel, save = st.columns(2)
+    if cancel.button("Hủy", width="stretch"):
+        st.rerun()
+    if save.button("Lưu", type="primary", width="stretch") and session.attempt(
+            lambda: users.update(db, actor, u.id, unit_id or 0, kind, position, role or "",
+                                 u.version), "Cập nhật người dùng thành công!"):
+        st.rerun()
+
+
+@st.dialog("Xoá người dùng")
+def delete_dialog(detail: users.UserDetail) -> None:
+    st.write(f"Bạn chắc chắn muốn xoá tài khoản của **{detail.user.full_name}** không?")
+    cancel, ok = st.columns(2)
+    if cancel.button("Hủy", width="stretch"):
+        st.rerun()
+    if ok.button("Xác nhận", type="primary", width="stretch") and session.attempt(
+            lambda: users.delete(db, actor, detail.user.id, detail.user.version),
+            "Xoá tài khoản thành công"):
+        st.session_state.pop(SELECTED, None)
+        st.rerun()
+
+
+@st.dialog("Cấp lại mật khẩu")
+def reset_dialog(detail: users.UserDetail) -> None:
+    st.write(f"Cấp mật khẩu mới cho **{detail.user.full_name}**? Mật khẩu cũ sẽ không dùng "
+             "được nữa.")
+    if st.button("Xác nhận", type="primary"):
+        password = session.attempt(lambda: users.reset_password(db, actor, detail.user.id,
+                                                                detail.user.version))
+        if password:
+            st.info(f"Mật khẩu mới: **{password}** — chỉ hiển thị một lần.")
+
+
+def detail_panel(user_id: int) -> None:
+    d = session.attempt(lambda: users.detail(db, actor, user_id))
+    if not d:
+        st.session_state.pop(SELECTED, None)
+        return
+    u = d.user
+    st.subheader("Thông tin người dùng")
+    st.markdown(f"**Số căn cước công dân:** {u.cccd}  \n**Họ và tên:** {u.full_name}  \n"
+                f"**Đơn vị:** {d.unit_name}  \n**Loại tài khoản:** "
+                f"{ACCOUNT_TYPES[u.account_type]}  \n**Chức vụ:** {u.position}  \n"
+                f"**Vai trò:** {d.role_name}")
+    role_functions(u.role_code)
+    a, b, c = st.columns(3)
+    if a.button("Cập nhật", icon=":material/edit:", width="stretch"):
+        update_dialog(d)
+    if b.button("Xoá", icon=":material/delete:", width="stretch"):
+        delete_dialog(d)
+    if c.button("Cấp lại mật khẩu", icon=":material/lock_reset:", width="stretch"):
+        reset_dialog(d)
+
+
+def user_list() -> None:
+    with st.container(border=True):
+        a, b, c, d = st.columns(4)
+        cccd = a.text_input("Số căn cước công dân", key="f_cccd")
+        name = b.text_input("Họ và tên", key="f_name")
+        with c:
+            unit_q = st.text_input("Đơn vị", key="f_unit", placeholder="Tên hoặc mã đơn vị")
+        role = d.selectbox("Vai trò", ["", *ROLES], key="f_role",
+                           format_func=lambda x: ROLES[x]["name"] if x else "Tất cả")
+    unit_id = None
+    if unit_q.strip():
+        from core.hierarchy import find_units
+        matches = find_units(db, actor, unit_q, limit=1)
+        unit_id = matches[0].id if matches else -1
+    size = st.session_state.get("users_size", 10)
+    page = st.session_state.get(PAGE, 1)
+    frame, total = users.search(db, actor, users.UserFilter(cccd, name, unit_id, role or ""),
+                                page, size)
+    pages = max(1, -(-total // size))
+    if page > pages:
+        st.session_state[PAGE] = page = 1
+        frame, total = users.search(db, actor, users.UserFilter(cccd, name, unit_id, role or ""),
+                                    page, size)
+    if total == 0:
+        st.info("Không có tài khoản nào phù hợp với điều kiện tìm kiếm")
+        return
+    view = frame.select(
+        (frame.with_row_index("STT", offset=(page - 1) * size + 1)["STT"]),
+        frame["cccd"].alias("Số căn cước công dân"), frame["full_name"].alias("Họ và tên"),
+        frame["unit_name"].alias("Đơn vị"),
+        frame["account_type"].replace_strict(ACCOUNT_TYPES).alias("Loại tài khoản"),
+        frame["position"].alias("Chức vụ"), frame["role_name"].alias("Vai trò"))
+    event = st.dataframe(view, on_select="rerun", selection_mode="single-row", hide_index=True,
+                         width="stretch", key=f"users_{page}_{size}_{cccd}_{name}_{role}")
+    if event.selection.rows:
+        st.session_state[SELECTED] = frame["id"][event.selection.rows[0]]
+    a, b, c = st.columns([2, 1, 1])
+    a.caption(f"Tổng số {number(total)} tài khoản")
+    b.selectbox("Số dòng", (10, 20, 50, 100), key="users_size",
+                format_func=lambda n: f"{n} / trang", label_visibility="collapsed")
+    c.number_input("Trang", 1, pages, key=PAGE, label_visibility="collapsed")
+
+
+st.title("Quản lý người dùng")
+if st.button("Thêm mới", type="primary", icon=":material/person_add:"):
+    add_dialog()
+left, right = st.columns([3, 2], gap="large")
+with left:
+    user_list()
+with right:
+    if st.session_state.get(SELECTED):
+        detail_panel(int(st.session_state[SELECTED]))
+    else:
+        st.info("Chọn một tài khoản trong danh sách để xem chi tiết")
