@@ -53,6 +53,9 @@ def sidebar(actor) -> None:
         st.caption(" › ".join(path_of(session.db(), actor)))
         if settings.is_demo():
             st.caption("Chế độ demo")
+        if actor.must_change_password:
+            st.warning("Bạn đang dùng mật khẩu được cấp một lần: hãy vào **Đổi mật khẩu** để "
+                       "đặt mật khẩu mới.")
     auth.sign_out_button()
 
 
@@ -66,5 +69,4 @@ else:
         if needed is None or needed in actor.functions:
             sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon))
     sidebar(actor)
-    session.flush_toast()
     st.navigation(sections).run()

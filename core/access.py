@@ -41,7 +41,8 @@ def load_actor(db: Db, user_id: int) -> Actor | None:
         return None
     return Actor(user_id=user.id, full_name=user.full_name, unit_id=unit.id,
                  unit_path=unit.path, account_type=user.account_type,
-                 functions=db.users.functions_of_role(user.role_code))
+                 functions=db.users.functions_of_role(user.role_code),
+                 must_change_password=user.must_change_password)
 
 
 def may_hold_account(actor: Actor, unit: Unit, account_type: str) -> bool:

@@ -88,6 +88,7 @@ class Actor:
     unit_path: str
     account_type: str
     functions: frozenset[str] = field(default_factory=frozenset)
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:

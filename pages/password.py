@@ -6,10 +6,7 @@ import streamlit as st
 from core import auth
 from pages.components import session
 
-actor = session.actor()
-if actor is None:
-    st.error("Bạn cần đăng nhập để sử dụng chức năng này")
-    st.stop()
+actor = session.require_page(None)
 
 st.title("Đổi mật khẩu")
 with st.form("doi_mat_khau", clear_on_submit=True):

@@ -5,8 +5,8 @@ import polars as pl
 import streamlit as st
 
 from core import functions, hierarchy, restructure
-from core.model import Unit
-from pages.components import session, unit_form
+from core.formats import number
+from pages.components import dialogs, session, unit_form
 from pages.components.pickers import unit_picker
 
 actor = session.require_page(functions.UNIT_MANAGE)
@@ -27,38 +27,37 @@ def toggle(unit_id: int) -> None:
                                   else [*opened, unit_id])
 
 
-@st.dialog("Thêm mới đơn vị", width="large")
-def add_dialog(parent: Unit) -> None:
+def confirm(question: str, action, success: str) -> None:
+    st.markdown(question)
+    dialogs.confirm_buttons(action, success, session.attempt)
+
+
+@st.dialog("Thêm mới đơn vị", width="large", on_dismiss=dialogs.close)
+def add_dialog(parent_id: int) -> None:
+    parent = hierarchy.get_unit(db, actor, parent_id)
     st.caption(f"Đơn vị cấp trên: **{parent.name}**")
     draft = unit_form.show(catalogs, "add_unit")
     if draft and session.attempt(lambda: hierarchy.add_unit(db, actor, parent.id, draft),
                                  "Thêm mới đơn vị thành công"):
         if parent.id not in st.session_state[EXPANDED]:
             toggle(parent.id)
-        st.rerun()
+        dialogs.finish()
 
 
-@st.dialog("Cập nhật đơn vị", width="large")
-def update_dialog(unit: Unit) -> None:
+@st.dialog("Cập nhật đơn vị", width="large", on_dismiss=dialogs.close)
+def update_dialog(unit_id: int) -> None:
+    unit = hierarchy.get_unit(db, actor, unit_id)
     draft = unit_form.show(catalogs, "update_unit", unit)
     if draft and session.attempt(
             lambda: hierarchy.update_unit(db, actor, unit.id, draft, unit.version),
             "Cập nhật đơn vị thành công"):
-        st.rerun()
+        dialogs.finish()
 
 
-def confirm(message: str, action, success: str) -> None:
-    st.write(message)
-    cancel, ok = st.columns(2)
-    if cancel.button("Huỷ", width="stretch"):
-        st.rerun()
-    if ok.button("Xác nhận", type="primary", width="stretch") and session.attempt(action,
-                                                                                  success):
-        st.rerun()
+@st.dialog("Xoá đơn vị", on_dismiss=dialogs.close)
+def delete_dialog(unit_id: int) -> None:
+    unit = hierarchy.get_unit(db, actor, unit_id)
 
-
-@st.dialog("Xoá đơn vị")
-def delete_dialog(unit: Unit) -> None:
     def act() -> None:
         hierarchy.delete_unit(db, actor, unit.id, unit.version)
         st.session_state.pop(SELECTED, None)
@@ -67,16 +66,18 @@ def delete_dialog(unit: Unit) -> None:
             "Xoá đơn vị thành công")
 
 
-@st.dialog("Thay đổi trạng thái hoạt động")
-def active_dialog(unit: Unit) -> None:
+@st.dialog("Thay đổi trạng thái hoạt động", on_dismiss=dialogs.close)
+def active_dialog(unit_id: int) -> None:
+    unit = hierarchy.get_unit(db, actor, unit_id)
     verb = "kích hoạt lại" if not unit.active else "ngừng hoạt động"
     confirm(f"Bạn chắc chắn muốn {verb} đơn vị **{unit.name}** không?",
             lambda: hierarchy.set_active(db, actor, unit.id, not unit.active, unit.version),
             f"Đã {verb} đơn vị")
 
 
-@st.dialog("Di chuyển đơn vị", width="large")
-def move_dialog(unit: Unit) -> None:
+@st.dialog("Di chuyển đơn vị", width="large", on_dismiss=dialogs.close)
+def move_dialog(unit_id: int) -> None:
+    unit = hierarchy.get_unit(db, actor, unit_id)
     st.write(f"Chuyển **{unit.name}** cùng toàn bộ đơn vị cấp dưới sang đơn vị cấp trên mới.")
     target = unit_picker(db, actor, "Đơn vị cấp trên mới *", "move", exclude={unit.id})
     if target is not None:
@@ -85,8 +86,9 @@ def move_dialog(unit: Unit) -> None:
                 "Di chuyển đơn vị thành công")
 
 
-@st.dialog("Sáp nhập đơn vị", width="large")
-def merge_dialog(target: Unit) -> None:
+@st.dialog("Sáp nhập đơn vị", width="large", on_dismiss=dialogs.close)
+def merge_dialog(target_id: int) -> None:
+    target = hierarchy.get_unit(db, actor, target_id)
     st.write(f"Các đơn vị được chọn sẽ sáp nhập vào **{target.name}**: đơn vị cấp dưới, công "
              "việc đang mở và tài khoản chuyển sang đơn vị này; đơn vị cũ ngừng hoạt động và "
              "được lưu trong lịch sử.")
@@ -96,7 +98,7 @@ def merge_dialog(target: Unit) -> None:
     chosen = st.multiselect("Đơn vị sáp nhập *", [u.id for u in found],
                             format_func={u.id: f"{u.name} ({u.code})" for u in found}.get)
     if chosen:
-        confirm(f"Sáp nhập {len(chosen)} đơn vị vào {target.name}?",
+        confirm(f"Sáp nhập {len(chosen)} đơn vị vào **{target.name}**?",
                 lambda: restructure.merge_units(db, actor, chosen, target.id),
                 "Sáp nhập đơn vị thành công")
 
@@ -117,17 +119,23 @@ def tree_table() -> None:
                          key=f"tree_{hash(tuple(st.session_state[EXPANDED]))}")
     picked = event.selection.rows
     if picked:
-        chosen = rows[picked[0]].unit
-        if st.session_state.get(SELECTED) != chosen.id:
-            select(chosen.id)
-            if rows[picked[0]].has_children and not rows[picked[0]].expanded:
-                toggle(chosen.id)
+        row = rows[picked[0]]
+        if st.session_state.get(SELECTED) != row.unit.id:
+            select(row.unit.id)
+            if row.has_children and not row.expanded:
+                toggle(row.unit.id)
             st.rerun()
+
+
+def action(column, label: str, dialog: str, unit_id: int, icon: str) -> None:
+    column.button(label, icon=icon, width="stretch", on_click=dialogs.open_dialog,
+                  args=(dialog, unit_id), key=f"{dialog}_{unit_id}")
 
 
 def detail_panel(unit_id: int) -> None:
     d = session.attempt(lambda: hierarchy.detail(db, actor, unit_id))
-    if d is None:
+    if not d:
+        st.session_state.pop(SELECTED, None)
         return
     u = d.unit
     st.subheader(u.name)
@@ -139,41 +147,35 @@ def detail_panel(unit_id: int) -> None:
             "Đơn vị cấp trên": d.parent_name or "—", "Tỉnh/Thành phố": u.province or "—",
             "Huyện (trước 01/07/2025)": u.district or "—", "Xã/Phường": u.commune or "—",
             "Địa chỉ chi tiết": u.address or "—", "Mô tả chi tiết": u.description or "—",
-            "Số đơn vị cấp dưới": f"{d.children:,}".replace(",", "."),
-            "Số tài khoản": f"{d.users:,}".replace(",", ".")}
+            "Số đơn vị cấp dưới": number(d.children), "Số tài khoản": number(d.users)}
     st.table(pl.DataFrame({"Thông tin": list(info), "Giá trị": list(info.values())}))
-    own = u.id == actor.unit_id
-    a, b, c = st.columns(3)
-    if u.active and a.button("Thêm đơn vị cấp dưới", icon=":material/add:", width="stretch"):
-        add_dialog(u)
-    if b.button("Cập nhật", icon=":material/edit:", width="stretch"):
-        update_dialog(u)
-    if d.children and c.button("Thu gọn" if u.id in st.session_state[EXPANDED]
-                               else "Mở cấp dưới", width="stretch"):
-        toggle(u.id)
-        st.rerun()
-    if own:
-        return
-    a, b, c, e = st.columns(4)
-    if a.button("Xóa", icon=":material/delete:", width="stretch"):
-        delete_dialog(u)
-    if b.button("Kích hoạt lại" if not u.active else "Ngừng hoạt động", width="stretch"):
-        active_dialog(u)
-    if u.active and c.button("Di chuyển", icon=":material/drive_file_move:", width="stretch"):
-        move_dialog(u)
-    if u.active and e.button("Sáp nhập vào đây", icon=":material/merge:", width="stretch"):
-        merge_dialog(u)
+    a, b = st.columns(2)
+    if u.active:
+        action(a, "Thêm đơn vị cấp dưới", "add", u.id, ":material/add:")
+    action(b, "Cập nhật", "update", u.id, ":material/edit:")
+    if u.id != actor.unit_id:
+        a, b = st.columns(2)
+        action(a, "Xóa", "delete", u.id, ":material/delete:")
+        action(b, "Kích hoạt lại" if not u.active else "Ngừng hoạt động", "active", u.id,
+               ":material/block:")
+        if u.active:
+            a, b = st.columns(2)
+            action(a, "Di chuyển", "move", u.id, ":material/drive_file_move:")
+            action(b, "Sáp nhập vào đây", "merge", u.id, ":material/merge:")
+    if d.children:
+        st.button("Thu gọn cấp dưới" if u.id in st.session_state[EXPANDED] else "Mở cấp dưới",
+                  icon=":material/unfold_more:", width="stretch", on_click=toggle, args=(u.id,))
 
 
 st.title("Quản lý đơn vị")
 top_left, top_right = st.columns([3, 1])
 query = top_left.text_input("Tìm kiếm đơn vị", placeholder="Nhập tên hoặc mã đơn vị",
                             label_visibility="collapsed")
-if top_right.button("Thêm mới", type="primary", icon=":material/add:", width="stretch"):
-    parent = hierarchy.get_unit(db, actor, st.session_state.get(SELECTED, actor.unit_id))
-    add_dialog(parent)
+top_right.button("Thêm mới", type="primary", icon=":material/add:", width="stretch",
+                 on_click=dialogs.open_dialog,
+                 args=("add", st.session_state.get(SELECTED, actor.unit_id)))
 
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([11, 9], gap="medium")
 with left:
     if query.strip():
         found = hierarchy.search(db, actor, query)
@@ -189,3 +191,6 @@ with right:
         detail_panel(st.session_state[SELECTED])
     else:
         st.info("Chọn một đơn vị trong cây để xem chi tiết")
+
+dialogs.show({"add": add_dialog, "update": update_dialog, "delete": delete_dialog,
+              "active": active_dialog, "move": move_dialog, "merge": merge_dialog})

@@ -6,12 +6,14 @@ import streamlit as st
 from core import functions, users
 from core.formats import number
 from core.model import ACCOUNT_TYPES, UserDraft
-from pages.components import session
+from pages.components import dialogs, session
 from pages.components.pickers import unit_picker
 
 actor = session.require_page(functions.USER_MANAGE)
 db = session.db()
 ROLES = {r["code"]: r for r in users.roles(db)}
+ROLE_NAMES = {code: r["name"] for code, r in ROLES.items()} | {"": "Tất cả"}
+PAGE_SIZE_LABELS = {n: f"{n} / trang" for n in users.PAGE_SIZES}
 SELECTED, PAGE = "users_selected", "users_page"
 
 
@@ -25,8 +27,8 @@ def role_functions(role_code: str | None) -> None:
         st.markdown(f"- {group}" + "".join(f"\n    - {n}" for n in names if n != group))
 
 
-@st.dialog("Thêm mới người dùng", width="large")
-def add_dialog() -> None:
+@st.dialog("Thêm mới người dùng", width="large", on_dismiss=dialogs.close)
+def add_dialog(_: int | None) -> None:
     left, right = st.columns(2)
     with left:
         cccd = st.text_input("Số căn cước công dân *", max_chars=12)
@@ -35,7 +37,7 @@ def add_dialog() -> None:
         kind = st.selectbox("Loại tài khoản *", list(ACCOUNT_TYPES), format_func=ACCOUNT_TYPES.get,
                             index=1)
         position = st.text_input("Chức vụ *", placeholder="Ví dụ: Cán bộ, Chuyên viên")
-        role = st.selectbox("Vai trò *", list(ROLES), format_func=lambda c: ROLES[c]["name"],
+        role = st.selectbox("Vai trò *", list(ROLES), format_func=ROLE_NAMES.get,
                             index=None, placeholder="Chọn vai trò")
     with right:
         role_functions(role)
@@ -48,8 +50,18 @@ def add_dialog() -> None:
                     "một lần, hãy chuyển cho người dùng; họ sẽ được yêu cầu đổi mật khẩu.")
 
 
-@st.dialog("Cập nhật người dùng", width="large")
-def update_dialog(detail: users.UserDetail) -> None:
+def _detail(user_id: int) -> users.UserDetail | None:
+    found = session.attempt(lambda: users.detail(db, actor, user_id))
+    if not found:
+        dialogs.close()
+    return found or None
+
+
+@st.dialog("Cập nhật người dùng", width="large", on_dismiss=dialogs.close)
+def update_dialog(user_id: int) -> None:
+    detail = _detail(user_id)
+    if detail is None:
+        return
     u = detail.user
     left, right = st.columns(2)
     with left:
@@ -61,34 +73,38 @@ def update_dialog(detail: users.UserDetail) -> None:
                             index=kinds.index(u.account_type))
         position = st.text_input("Chức vụ *", u.position)
         codes = list(ROLES)
-        role = st.selectbox("Vai trò *", codes, format_func=lambda c: ROLES[c]["name"],
+        role = st.selectbox("Vai trò *", codes, format_func=ROLE_NAMES.get,
                             index=codes.index(u.role_code) if u.role_code in codes else None)
     with right:
         role_functions(role)
     cancel, save = st.columns(2)
     if cancel.button("Hủy", width="stretch"):
-        st.rerun()
+        dialogs.finish()
     if save.button("Lưu", type="primary", width="stretch") and session.attempt(
             lambda: users.update(db, actor, u.id, unit_id or 0, kind, position, role or "",
                                  u.version), "Cập nhật người dùng thành công!"):
-        st.rerun()
+        dialogs.finish()
 
 
-@st.dialog("Xoá người dùng")
-def delete_dialog(detail: users.UserDetail) -> None:
+@st.dialog("Xoá người dùng", on_dismiss=dialogs.close)
+def delete_dialog(user_id: int) -> None:
+    detail = _detail(user_id)
+    if detail is None:
+        return
     st.write(f"Bạn chắc chắn muốn xoá tài khoản của **{detail.user.full_name}** không?")
-    cancel, ok = st.columns(2)
-    if cancel.button("Hủy", width="stretch"):
-        st.rerun()
-    if ok.button("Xác nhận", type="primary", width="stretch") and session.attempt(
-            lambda: users.delete(db, actor, detail.user.id, detail.user.version),
-            "Xoá tài khoản thành công"):
+
+    def act() -> None:
+        users.delete(db, actor, detail.user.id, detail.user.version)
         st.session_state.pop(SELECTED, None)
-        st.rerun()
+
+    dialogs.confirm_buttons(act, "Xoá tài khoản thành công", session.attempt)
 
 
-@st.dialog("Cấp lại mật khẩu")
-def reset_dialog(detail: users.UserDetail) -> None:
+@st.dialog("Cấp lại mật khẩu", on_dismiss=dialogs.close)
+def reset_dialog(user_id: int) -> None:
+    detail = _detail(user_id)
+    if detail is None:
+        return
     st.write(f"Cấp mật khẩu mới cho **{detail.user.full_name}**? Mật khẩu cũ sẽ không dùng "
              "được nữa.")
     if st.button("Xác nhận", type="primary"):
@@ -105,18 +121,18 @@ def detail_panel(user_id: int) -> None:
         return
     u = d.user
     st.subheader("Thông tin người dùng")
-    st.markdown(f"**Số căn cước công dân:** {u.cccd}  \n**Họ và tên:** {u.full_name}  \n"
+    info, funcs = st.columns(2)
+    info.markdown(f"**Số căn cước công dân:** {u.cccd}  \n**Họ và tên:** {u.full_name}  \n"
                 f"**Đơn vị:** {d.unit_name}  \n**Loại tài khoản:** "
                 f"{ACCOUNT_TYPES[u.account_type]}  \n**Chức vụ:** {u.position}  \n"
                 f"**Vai trò:** {d.role_name}")
-    role_functions(u.role_code)
-    a, b, c = st.columns(3)
-    if a.button("Cập nhật", icon=":material/edit:", width="stretch"):
-        update_dialog(d)
-    if b.button("Xoá", icon=":material/delete:", width="stretch"):
-        delete_dialog(d)
-    if c.button("Cấp lại mật khẩu", icon=":material/lock_reset:", width="stretch"):
-        reset_dialog(d)
+    with funcs:
+        role_functions(u.role_code)
+    for column, (label, name, icon) in zip(st.columns(4), (
+            ("Cập nhật", "update", ":material/edit:"), ("Xoá", "delete", ":material/delete:"),
+            ("Cấp lại mật khẩu", "reset", ":material/lock_reset:"))):
+        column.button(label, icon=icon, width="stretch", key=f"{name}_{u.id}",
+                      on_click=dialogs.open_dialog, args=(name, u.id))
 
 
 def user_list() -> None:
@@ -127,7 +143,7 @@ def user_list() -> None:
         with c:
             unit_q = st.text_input("Đơn vị", key="f_unit", placeholder="Tên hoặc mã đơn vị")
         role = d.selectbox("Vai trò", ["", *ROLES], key="f_role",
-                           format_func=lambda x: ROLES[x]["name"] if x else "Tất cả")
+                           format_func=ROLE_NAMES.get)
     unit_id = None
     if unit_q.strip():
         from core.hierarchy import find_units
@@ -157,19 +173,20 @@ def user_list() -> None:
         st.session_state[SELECTED] = frame["id"][event.selection.rows[0]]
     a, b, c = st.columns([2, 1, 1])
     a.caption(f"Tổng số {number(total)} tài khoản")
-    b.selectbox("Số dòng", (10, 20, 50, 100), key="users_size",
-                format_func=lambda n: f"{n} / trang", label_visibility="collapsed")
+    b.selectbox("Số dòng", users.PAGE_SIZES, key="users_size",
+                format_func=PAGE_SIZE_LABELS.get, label_visibility="collapsed")
     c.number_input("Trang", 1, pages, key=PAGE, label_visibility="collapsed")
 
 
 st.title("Quản lý người dùng")
-if st.button("Thêm mới", type="primary", icon=":material/person_add:"):
-    add_dialog()
-left, right = st.columns([3, 2], gap="large")
-with left:
-    user_list()
-with right:
-    if st.session_state.get(SELECTED):
+st.button("Thêm mới", type="primary", icon=":material/person_add:",
+          on_click=dialogs.open_dialog, args=("add", None))
+user_list()
+if st.session_state.get(SELECTED):
+    with st.container(border=True):
         detail_panel(int(st.session_state[SELECTED]))
-    else:
-        st.info("Chọn một tài khoản trong danh sách để xem chi tiết")
+else:
+    st.caption("Chọn một tài khoản trong danh sách để xem chi tiết")
+
+dialogs.show({"add": add_dialog, "update": update_dialog, "delete": delete_dialog,
+              "reset": reset_dialog})

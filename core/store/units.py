@@ -128,9 +128,8 @@ class UnitRepo:
         pattern = f"%{text.strip().lower()}%"
         rows = self.db.rows(
             f"SELECT {_COLS} FROM unit WHERE starts_with(path, ?) AND "
-            "(lower(name) LIKE ? OR lower(code) LIKE ? OR lower(strip_accents(name)) LIKE "
-            "strip_accents(?)) ORDER BY depth, name LIMIT ?",
-            [scope_path, pattern, pattern, pattern, limit],
+            "(lower(code) LIKE ? OR fold(name) LIKE fold(?)) ORDER BY depth, name LIMIT ?",
+            [scope_path, pattern, pattern, limit],
         )
         return [Unit(**r) for r in rows]
 

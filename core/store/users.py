@@ -107,7 +107,7 @@ class UserRepo:
         " FROM app_user u JOIN unit un ON un.id = u.unit_id JOIN role r ON r.code = u.role_code"
         " WHERE starts_with(un.path, ?) AND u.active"
         " AND (? = '' OR u.cccd LIKE ?)"
-        " AND (? = '' OR strip_accents(lower(u.full_name)) LIKE strip_accents(lower(?)))"
+        " AND (? = '' OR fold(u.full_name) LIKE fold(?))"
         " AND (? IS NULL OR u.unit_id = ?)"
         " AND (? = '' OR u.role_code = ?)"
     )

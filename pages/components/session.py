@@ -9,7 +9,7 @@ import streamlit as st
 
 from core import settings
 from core.access import load_actor, require
-from core.errors import ConfigError, DomainError
+from core.errors import ConfigError, DomainError, PermissionDenied
 from core.model import Actor
 from core.store import Db, Store
 
@@ -46,14 +46,24 @@ def actor() -> Actor | None:
     return load_actor(db(), user_id) if user_id else None
 
 
-def require_page(function: str) -> Actor:
-    """Open a page: refuse (and show no data) unless the signed-in user has ``function``."""
+def require_page(function: str | None) -> Actor:
+    """Open a page: refuse (and show no data) unless the user is signed in and has
+    ``function`` (None: any signed-in user). Shows the toast the previous run queued."""
     try:
-        return require(actor(), function)
+        who = require(actor(), function) if function else _signed_in()
     except DomainError as exc:
         st.error(str(exc))
         st.stop()
         raise
+    flush_toast()
+    return who
+
+
+def _signed_in() -> Actor:
+    who = actor()
+    if who is None:
+        raise PermissionDenied("Bạn cần đăng nhập để sử dụng chức năng này")
+    return who
 
 
 def attempt(action: Callable[[], T], success: str | None = None) -> T | bool | None:

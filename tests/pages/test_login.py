@@ -1,0 +1,36 @@
+"""Signing in through the streamlit-authenticator form, with lock-out and deactivation."""
+from __future__ import annotations
+
+import pytest
+
+from core import auth
+from core.demo import ACCOUNTS, DEMO_PASSWORD
+from tests.pages.conftest import HANOI_STAFF
+
+
+def sign_in(at, cccd: str, password: str):
+    at.run()
+    at.text_input[0].input(cccd)
+    at.text_input[1].input(password)
+    return at.button[0].click().run()
+
+
+@pytest.mark.parametrize("account", ACCOUNTS, ids=lambda a: a.label)
+def test_every_demo_account_signs_in_and_sees_the_navigation(app, account):
+    at = sign_in(app(), account.cccd, DEMO_PASSWORD)
+    assert not at.exception
+    assert "user_id" in at.session_state
+    assert [t.value for t in at.title] == ["Dashboard"]
+    assert account.full_name in [m.value.strip("*") for m in at.sidebar.markdown]
+
+
+def test_wrong_password_is_refused_with_a_message(app):
+    at = sign_in(app(), HANOI_STAFF, "sai-mat-khau-1")
+    assert "user_id" not in at.session_state
+    assert auth.BAD_CREDENTIALS in [e.value for e in at.error]
+
+
+def test_login_page_shows_the_manual_labels(app):
+    at = app().run()
+    assert [t.label for t in at.text_input] == ["Số căn cước công dân", "Mật khẩu"]
+    assert [b.label for b in at.button] == ["Đăng nhập"]

@@ -1,0 +1,46 @@
+"""Quản lý người dùng through AppTest: scoped list, add with the manual's messages."""
+from __future__ import annotations
+
+from tests.pages.conftest import CENTRAL_ADMIN, HANOI_ADMIN, open_page
+
+
+def test_hanoi_admin_lists_only_accounts_of_its_subtree(app):
+    at = open_page(app(HANOI_ADMIN), "pages/users.py")
+    table = at.dataframe[0].value
+    assert len(table) == 10
+    assert not any("Hồ Chí Minh" in u or "Trung ương" in u for u in table["Đơn vị"])
+    assert any(c.value.startswith("Tổng số") for c in at.caption)
+
+
+def test_filter_by_cccd_finds_the_one_account(app):
+    at = open_page(app(CENTRAL_ADMIN), "pages/users.py")
+    {t.label: t for t in at.text_input}["Số căn cước công dân"].input("001192045678").run()
+    table = at.dataframe[0].value
+    assert list(table["Họ và tên"]) == ["Hoàng Thị Lan"]
+
+
+def test_adding_an_existing_active_cccd_shows_the_manual_message(app):
+    at = open_page(app(HANOI_ADMIN), "pages/users.py")
+    at = at.button[[b.label for b in at.button].index("Thêm mới")].click().run()
+    fields = {t.label: t for t in at.text_input}
+    fields["Số căn cước công dân *"].input("001090034567")
+    fields["Họ và tên *"].input("Phạm Đức Long")
+    fields["Chức vụ *"].input("Chuyên viên")
+    {s.label: s for s in at.selectbox}["Vai trò *"].select("CHUYEN_VIEN")
+    at = at.button[[b.label for b in at.button].index("Lưu")].click().run()
+    assert ("Công dân Phạm Đức Long đã được tạo tài khoản đang hoạt động trong hệ thống"
+            in [e.value for e in at.error])
+
+
+def test_adding_a_user_shows_the_one_time_password_once(app, demo_store):
+    at = open_page(app(HANOI_ADMIN), "pages/users.py")
+    at = at.button[[b.label for b in at.button].index("Thêm mới")].click().run()
+    fields = {t.label: t for t in at.text_input}
+    fields["Số căn cước công dân *"].input("001199123456")
+    fields["Họ và tên *"].input("Đỗ Thị Mai")
+    fields["Chức vụ *"].input("Chuyên viên")
+    {s.label: s for s in at.selectbox}["Vai trò *"].select("CHUYEN_VIEN")
+    at = at.button[[b.label for b in at.button].index("Lưu")].click().run()
+    assert not at.error
+    assert any("Mật khẩu đăng nhập lần đầu" in i.value for i in at.info)
+    assert demo_store.db().users.active_by_cccd("001199123456").full_name == "Đỗ Thị Mai"
