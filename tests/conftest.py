@@ -1,18 +1,13 @@
 """Fixtures shared by every test: a fresh DuckDB file per test, fast bcrypt, a small tree."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from core import auth  # noqa: E402
-from core.store import Db, Store  # noqa: E402
-from tests.factories import Tree, make_tree  # noqa: E402
+from core import auth
+from core.store import Db, Store
+from tests.factories import Tree, make_tree
 
 
 @pytest.fixture(autouse=True)

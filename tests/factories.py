@@ -6,13 +6,15 @@ exactly the world it needs and then exercise one service call against it.
 from __future__ import annotations
 
 import itertools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from core import auth
+from core import auth, clock
 from core.access import load_actor
-from core.model import ADMIN, USER, Actor, Unit, User, UnitDraft
+from core.model import ADMIN, USER, Actor, Unit, UnitDraft, User
 from core.store import Db
 
 NOW = datetime(2025, 3, 1, 8, 0, 0)
@@ -144,3 +146,43 @@ def audit_rows(db: Db, entity: str, entity_id: int | None = None) -> list[dict[s
         return db.rows("SELECT * FROM audit_log WHERE entity = ? ORDER BY id", [entity])
     return db.rows("SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id",
                    [entity, entity_id])
+
+
+def race_past_the_check(monkeypatch: Any, first: Callable[[], Any],
+                        second: Callable[[], Any]) -> dict[str, Any]:
+    """Interleave two service calls the way two people clicking at once can.
+
+    ``first`` runs until it reads the clock (services do so after their checks, right before
+    they write), ``second`` then runs to the end, and ``first`` resumes. Returns the outcome of
+    each, ``{"first": ..., "second": ...}``: what it returned or the exception it raised.
+    """
+    first_has_checked, second_is_done = threading.Event(), threading.Event()
+    real_now = clock.now
+
+    def now() -> datetime:
+        if threading.current_thread().name == "first" and not first_has_checked.is_set():
+            first_has_checked.set()
+            second_is_done.wait(5)
+        return real_now()
+
+    monkeypatch.setattr(clock, "now", now)
+    outcomes: dict[str, Any] = {}
+
+    def run(name: str, call: Callable[[], Any]) -> None:
+        if name == "second":
+            first_has_checked.wait(5)
+        try:
+            outcomes[name] = call()
+        except Exception as err:  # noqa: BLE001 - the outcome is what the caller compares
+            outcomes[name] = err
+        finally:
+            if name == "second":
+                second_is_done.set()
+
+    threads = [threading.Thread(target=run, name=n, args=(n, c))
+               for n, c in (("first", first), ("second", second))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    return outcomes

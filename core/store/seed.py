@@ -30,7 +30,7 @@ class Scale:
 SCALES = {
     "S": Scale("S", 0, 8),
     "M": Scale("M", 20, 10),
-    "L": Scale("L", 97, 15),
+    "L": Scale("L", 97, 12),
 }
 DETAILED_PROVINCES = ("01", "79", "48")
 

@@ -174,7 +174,7 @@ def test_a_conflict_that_never_clears_gives_up_after_five_attempts_with_a_busy_m
 
 @pytest.mark.xfail(reason="BUG: Db.atomic retries a write conflict immediately, five times in a "
                           "few milliseconds, so it gives up while the other transaction is "
-                          "still open (core/store/db.py:108-120); needs a back-off",
+                          "still open (core/store/db.py:110-122); needs a back-off",
                    strict=True)
 def test_a_writer_succeeds_when_the_conflicting_transaction_commits_a_moment_later(
         store: Store, tree: Tree) -> None:

@@ -9,8 +9,7 @@ from core import functions, hierarchy, restructure
 from core.errors import Conflict, PermissionDenied, StaleVersion, ValidationError
 from core.model import Actor, Unit
 from core.store import Db
-from tests.factories import (NOW, Tree, actor_at, audit_rows, make_old_tree, make_unit,
-                             make_user)
+from tests.factories import NOW, Tree, actor_at, audit_rows, make_old_tree, make_unit, make_user
 
 MANAGE = functions.UNIT_MANAGE
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from core import functions, workflow
-from core.errors import (DomainError, NotFound, PermissionDenied, StaleVersion,
-                         TransitionNotAllowed, ValidationError)
+from core.errors import (
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+    TransitionNotAllowed,
+    ValidationError,
+)
 from core.model import Actor, Unit
 from core.store import Db, Store
 from core.workflow import OWNER, PARENT, Transition, Workflow
@@ -85,6 +91,22 @@ def test_workflow_with_a_transition_from_an_unknown_state_is_refused() -> None:
     bad = (Transition("LOST", "send", "DRAFT", "Gửi", frozenset({OWNER}), CREATE),)
     with pytest.raises(ValueError, match="unknown state"):
         Workflow("x", "DRAFT", {"DRAFT": "a"}, bad)
+
+
+@pytest.mark.xfail(reason="BUG: Workflow.__post_init__ checks the states of transitions but "
+                          "not initial_state, so items can be created in an undeclared state "
+                          "with no way out (core/workflow.py:44-54)", strict=True)
+def test_workflow_with_an_undeclared_initial_state_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Workflow("x", "DRAF", {"DRAFT": "a"}, ())
+
+
+@pytest.mark.xfail(reason="BUG: Workflow.__post_init__ does not check closed_states against "
+                          "state_labels, so a typo silently leaves items open "
+                          "(core/workflow.py:44-54)", strict=True)
+def test_workflow_with_an_undeclared_closed_state_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Workflow("x", "DRAFT", {"DRAFT": "a"}, (), closed_states=frozenset({"DONE"}))
 
 
 @pytest.mark.parametrize("by", [frozenset(), frozenset({"grandparent"})])

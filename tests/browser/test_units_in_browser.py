@@ -1,0 +1,48 @@
+"""Main flow in headless Chromium: sign in, open Quản lý đơn vị, look at a unit, sign out."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def grid_cells(page, expect: str | None = None) -> list[str]:
+    """The visible cells of the tree grid (its accessibility table; the grid draws a canvas)."""
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    cells = page.locator('[data-testid="stDataFrame"] table td')
+    target = cells.filter(has_text=expect) if expect else cells
+    target.first.wait_for(state="attached")
+    return [c.replace("\u2003", "").lstrip("▾▸• ") for c in cells.all_text_contents()]
+
+
+def test_central_admin_signs_in_and_opens_the_unit_tree(page):
+    sign_in(page, "001080012345")
+    page.get_by_role("link", name="Quản lý đơn vị").click()
+    page.get_by_role("heading", name="Quản lý đơn vị").wait_for()
+    cells = grid_cells(page, expect="Đảng bộ Tỉnh Cao Bằng")
+    assert cells[0] == "Ban Chấp hành Trung ương Đảng"
+    assert "Đảng bộ Thành phố Hà Nội" in cells
+    assert "Đảng bộ Tỉnh Cao Bằng" in cells
+
+
+def test_selecting_a_province_shows_its_detail_and_opens_its_communes(page):
+    sign_in(page, "001080012345")
+    page.get_by_role("link", name="Quản lý đơn vị").click()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid_cells(page, expect="Đảng bộ Thành phố Hà Nội")
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 * 2 + 17)  # the row of Hà Nội
+    page.get_by_role("heading", name="Đảng bộ Thành phố Hà Nội").wait_for()
+    assert "Đảng bộ Phường Ba Đình" in grid_cells(page, expect="Đảng bộ Phường Ba Đình")
+
+
+def test_hanoi_admin_sees_its_own_subtree_and_signs_out(page):
+    sign_in(page, "001185023456")
+    page.get_by_role("link", name="Quản lý đơn vị").click()
+    cells = grid_cells(page, expect="Đảng bộ Phường Ba Đình")
+    assert cells[0] == "Đảng bộ Thành phố Hà Nội"
+    assert not any("Trung ương" in c or "Hồ Chí Minh" in c for c in cells)
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.get_by_role("button", name="Đăng nhập").wait_for()
