@@ -68,9 +68,13 @@ def validate_new_password(password: str, confirm: str | None = None) -> str:
     return password
 
 
+def _norm(cccd: str | None) -> str:
+    return (cccd or "").strip()
+
+
 def login_entry(db: Db, cccd: str, now: datetime | None = None) -> LoginEntry | None:
     """The account that may sign in with ``cccd``: active, in an active unit; else None."""
-    row = db.users.login_row((cccd or "").strip())
+    row = db.users.login_row(_norm(cccd))
     if row is None or not row["unit_active"]:
         return None
     now = now or clock.now()
@@ -81,6 +85,7 @@ def login_entry(db: Db, cccd: str, now: datetime | None = None) -> LoginEntry | 
 def record_failure(db: Db, cccd: str, now: datetime | None = None) -> None:
     """Count a wrong password; the fifth in a row locks the account for 15 minutes."""
     now = now or clock.now()
+    cccd = _norm(cccd)
 
     def tx(db: Db) -> None:
         row = db.users.login_row(cccd)
@@ -99,6 +104,7 @@ def record_failure(db: Db, cccd: str, now: datetime | None = None) -> None:
 
 def record_success(db: Db, cccd: str, now: datetime | None = None) -> None:
     now = now or clock.now()
+    cccd = _norm(cccd)
 
     def tx(db: Db) -> None:
         row = db.users.login_row(cccd)
@@ -119,6 +125,7 @@ def locked_message(until: datetime) -> str:
 def authenticate(db: Db, cccd: str, password: str, now: datetime | None = None) -> int:
     """The whole sign-in rule: returns the user id or raises `LoginRefused`."""
     now = now or clock.now()
+    cccd = _norm(cccd)
     entry = login_entry(db, cccd, now)
     if entry is None:
         raise LoginRefused(BAD_CREDENTIALS)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from core import clock, functions
+from core import clock, excel, functions
 from core.access import require, require_in_scope
 from core.audit import record
 from core.errors import Conflict, NotFound, StaleVersion, ValidationError
@@ -281,3 +281,13 @@ def find_units(db: Db, actor: Actor, text: str, limit: int = 30,
         if extra is not None and extra.path.startswith(actor.unit_path):
             found.insert(0, extra)
     return found
+
+
+def export_xlsx(db: Db, actor: Actor) -> bytes:
+    """The actor's whole subtree as an Excel list ("Danh sách đơn vị")."""
+    root = scope_root(db, actor)
+    return excel.list_workbook(
+        "Danh sách đơn vị", f"Đơn vị: {root.name} và các đơn vị cấp dưới",
+        ("Mã", "Tên đơn vị", "Cấp", "Loại", "Đơn vị cấp trên", "Tỉnh/Thành phố", "Xã/Phường",
+         "Địa chỉ chi tiết", "Trạng thái"),
+        db.units.export_rows(root.path), (12, 50, 20, 30, 40, 24, 24, 40, 16), clock.now())

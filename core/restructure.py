@@ -82,6 +82,11 @@ def merge_units(db: Db, actor: Actor, source_ids: list[int], target_id: int) -> 
             if target.path.startswith(s.path) or s.path.startswith(target.path):
                 raise ValidationError("Đơn vị sáp nhập",
                                       f"{s.name} và đơn vị tiếp nhận thuộc cùng một nhánh")
+            inside = next((o for o in sources if o.id != s.id and s.path.startswith(o.path)),
+                          None)
+            if inside is not None:
+                raise ValidationError("Đơn vị sáp nhập",
+                                      f"{s.name} là đơn vị cấp dưới của {inside.name}")
         now = clock.now()
         moved_children: list[int] = []
         for s in sources:

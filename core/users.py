@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from core import auth, cccd, clock, functions
+from core import auth, cccd, clock, excel, functions
 from core.access import may_hold_account, require, require_in_scope
 from core.audit import record
 from core.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationError
@@ -15,6 +15,7 @@ from core.text import clean
 
 ENTITY = "user"
 PAGE_SIZES = (10, 20, 50, 100)
+EXPORT_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,28 @@ def search(db: Db, actor: Actor, flt: UserFilter, page: int = 1,
     """One page of the active accounts in the actor's subtree, filtered in SQL."""
     require(actor, functions.USER_MANAGE)
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+    return _search(db, actor, flt, page_size, (max(page, 1) - 1) * page_size)
+
+
+def _search(db: Db, actor: Actor, flt: UserFilter, limit: int,
+            offset: int) -> tuple[pl.DataFrame, int]:
     digits = "".join(c for c in flt.cccd if c.isdigit())[:12]
     name = (clean(flt.name, "Họ và tên", required=False, max_len=100) or "")
     return db.users.search(actor.unit_path, digits, name, flt.unit_id, flt.role_code,
-                           page_size, (max(page, 1) - 1) * page_size)
+                           limit, offset)
+
+
+def export_xlsx(db: Db, actor: Actor, flt: UserFilter) -> bytes:
+    """Every account matching the filter (not only the page shown) as an Excel list."""
+    require(actor, functions.USER_MANAGE)
+    frame, _ = _search(db, actor, flt, EXPORT_LIMIT, 0)
+    unit = db.units.get(actor.unit_id)
+    rows = ((r["cccd"], r["full_name"], r["unit_name"], ACCOUNT_TYPES[r["account_type"]],
+             r["position"], r["role_name"]) for r in frame.iter_rows(named=True))
+    return excel.list_workbook(
+        "Danh sách người dùng", f"Đơn vị: {unit.name} và các đơn vị cấp dưới",
+        ("Số căn cước công dân", "Họ và tên", "Đơn vị", "Loại tài khoản", "Chức vụ", "Vai trò"),
+        rows, (18, 28, 45, 14, 24, 24), clock.now())
 
 
 def _target(db: Db, actor: Actor, user_id: int) -> User:
@@ -114,6 +133,9 @@ def create(db: Db, actor: Actor, draft: UserDraft) -> Created:
     hashed = auth.hash_password(password)
 
     def tx(db: Db) -> Created:
+        # Every creation writes one shared row, so two creations at once collide in DuckDB and
+        # the retried one sees the other's account: at most one active account per CCCD.
+        db.meta.set("user_create_serial", str(clock.now()))
         fields = _validate(db, actor, draft)
         existing = db.users.active_by_cccd(fields["cccd"])
         if existing is not None:
@@ -192,12 +214,17 @@ def reset_password(db: Db, actor: Actor, user_id: int, expected_version: int) ->
     return db.atomic(tx)
 
 
+def can_define_roles(actor: Actor) -> bool:
+    """Roles are shared by the whole tree, so only the root unit's admins may change them."""
+    return (actor.is_admin and functions.USER_MANAGE in actor.functions
+            and actor.unit_path.count("/") == 2)
+
+
 def save_role(db: Db, actor: Actor, code: str, name: str, description: str,
               function_codes: list[str]) -> None:
-    """Define or redefine a role. Roles are shared by the whole tree, so only the root's
-    admins may change them."""
+    """Define or redefine a role as a set of functions."""
     _require_admin(actor)
-    if actor.unit_path.count("/") != 2:
+    if not can_define_roles(actor):
         raise PermissionDenied("Chỉ Admin của đơn vị Trung ương được định nghĩa vai trò")
     code = (clean(code, "Mã vai trò", required=True, max_len=30) or "").upper()
     if not code.replace("_", "").isalnum() or not code.isascii():

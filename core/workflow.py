@@ -42,6 +42,11 @@ class Workflow:
     closed_states: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        if self.initial_state not in self.state_labels:
+            raise ValueError(f"{self.kind}: unknown initial state {self.initial_state}")
+        if not self.closed_states <= self.state_labels.keys():
+            raise ValueError(f"{self.kind}: unknown closed states "
+                             f"{sorted(self.closed_states - self.state_labels.keys())}")
         seen: set[tuple[str, str]] = set()
         for t in self.transitions:
             key = (t.state, t.action)

@@ -11,6 +11,8 @@ from pages.components.pickers import unit_picker
 
 actor = session.require_page(functions.UNIT_MANAGE)
 db = session.db()
+store = session.store()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 catalogs = hierarchy.catalogs(db)
 LEVELS = {r["code"]: r["name"] for r in catalogs["levels"]}
 EXPANDED, SELECTED = "units_expanded", "units_selected"
@@ -168,9 +170,12 @@ def detail_panel(unit_id: int) -> None:
 
 
 st.title("Quản lý đơn vị")
-top_left, top_right = st.columns([3, 1])
+top_left, top_mid, top_right = st.columns([4, 1, 1])
 query = top_left.text_input("Tìm kiếm đơn vị", placeholder="Nhập tên hoặc mã đơn vị",
                             label_visibility="collapsed")
+top_mid.download_button("Tải Excel", lambda: hierarchy.export_xlsx(store.db(), actor),
+                        file_name="danh_sach_don_vi.xlsx", icon=":material/download:",
+                        width="stretch", mime=XLSX, on_click="ignore")
 top_right.button("Thêm mới", type="primary", icon=":material/add:", width="stretch",
                  on_click=dialogs.open_dialog,
                  args=("add", st.session_state.get(SELECTED, actor.unit_id)))

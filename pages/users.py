@@ -11,9 +11,11 @@ from pages.components.pickers import unit_picker
 
 actor = session.require_page(functions.USER_MANAGE)
 db = session.db()
+store = session.store()
 ROLES = {r["code"]: r for r in users.roles(db)}
 ROLE_NAMES = {code: r["name"] for code, r in ROLES.items()} | {"": "Tất cả"}
 PAGE_SIZE_LABELS = {n: f"{n} / trang" for n in users.PAGE_SIZES}
+FUNCTION_NAMES = {f.code: f"{f.group} › {f.name}" for f in functions.CATALOG}
 SELECTED, PAGE = "users_selected", "users_page"
 
 
@@ -171,22 +173,60 @@ def user_list() -> None:
                          width="stretch", key=f"users_{page}_{size}_{cccd}_{name}_{role}")
     if event.selection.rows:
         st.session_state[SELECTED] = frame["id"][event.selection.rows[0]]
-    a, b, c = st.columns([2, 1, 1])
+    a, x, b, c = st.columns([2, 1, 1, 1])
     a.caption(f"Tổng số {number(total)} tài khoản")
+    flt = users.UserFilter(cccd, name, unit_id, role or "")
+    x.download_button("Tải Excel", lambda: users.export_xlsx(store.db(), actor, flt),
+                      file_name="danh_sach_nguoi_dung.xlsx", icon=":material/download:",
+                      on_click="ignore", width="stretch",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     b.selectbox("Số dòng", users.PAGE_SIZES, key="users_size",
                 format_func=PAGE_SIZE_LABELS.get, label_visibility="collapsed")
     c.number_input("Trang", 1, pages, key=PAGE, label_visibility="collapsed")
 
 
+def roles_tab() -> None:
+    st.dataframe({"Mã vai trò": list(ROLES), "Tên vai trò": [r["name"] for r in ROLES.values()],
+                  "Chức năng": [", ".join(functions.BY_CODE[f].name for f in r["functions"] or [])
+                                for r in ROLES.values()]}, hide_index=True, width="stretch")
+    st.subheader("Thêm mới / cập nhật vai trò")
+    codes = ["", *ROLES]
+    base = st.selectbox("Dựa trên vai trò", codes, format_func=ROLE_NAMES.get,
+                        help="Chọn một vai trò để sửa, hoặc để trống để tạo vai trò mới")
+    role = ROLES.get(base, {})
+    with st.form(f"role_{base}"):
+        code = st.text_input("Mã vai trò *", value=role.get("code", ""))
+        name = st.text_input("Tên vai trò *", value=role.get("name", ""))
+        description = st.text_input("Mô tả", value=role.get("description") or "")
+        chosen = st.multiselect("Danh sách chức năng *", list(functions.BY_CODE),
+                                default=role.get("functions") or [],
+                                format_func=FUNCTION_NAMES.get)
+        if st.form_submit_button("Lưu", type="primary") and session.attempt(
+                lambda: users.save_role(db, actor, code, name, description, chosen),
+                "Lưu vai trò thành công"):
+            st.rerun()
+
+
+def users_tab() -> None:
+    st.button("Thêm mới", type="primary", icon=":material/person_add:",
+              on_click=dialogs.open_dialog, args=("add", None))
+    user_list()
+    if st.session_state.get(SELECTED):
+        with st.container(border=True):
+            detail_panel(int(st.session_state[SELECTED]))
+    else:
+        st.caption("Chọn một tài khoản trong danh sách để xem chi tiết")
+
+
 st.title("Quản lý người dùng")
-st.button("Thêm mới", type="primary", icon=":material/person_add:",
-          on_click=dialogs.open_dialog, args=("add", None))
-user_list()
-if st.session_state.get(SELECTED):
-    with st.container(border=True):
-        detail_panel(int(st.session_state[SELECTED]))
+if users.can_define_roles(actor):
+    people, role_defs = st.tabs(["Người dùng", "Vai trò"])
+    with people:
+        users_tab()
+    with role_defs:
+        roles_tab()
 else:
-    st.caption("Chọn một tài khoản trong danh sách để xem chi tiết")
+    users_tab()
 
 dialogs.show({"add": add_dialog, "update": update_dialog, "delete": delete_dialog,
               "reset": reset_dialog})

@@ -7,7 +7,9 @@ that lost an optimistic-concurrency race inside DuckDB.
 """
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +21,8 @@ from core.errors import ConfigError, DomainError
 from core.store.migrate import apply_migrations
 
 T = TypeVar("T")
-_CONFLICT_RETRIES = 5
+CONFLICT_RETRIES = 7
+_BACKOFF_SECONDS = 0.02  # waits of about 0.02, 0.04 … 0.64 s: up to ~1.3 s in all
 
 
 class Store:
@@ -100,26 +103,31 @@ class Db:
 
     # -- transactions ------------------------------------------------------------------------
     def atomic(self, fn: Callable[[Db], T]) -> T:
-        """Run ``fn`` in one transaction; retry it when DuckDB reports a write conflict.
+        """Run ``fn`` in one transaction; retry it when it lost a race with another writer.
 
-        Domain errors roll back and propagate unchanged, so an action either happens whole or
-        leaves no trace. Nested calls join the outer transaction.
+        A write conflict, or a unique constraint hit by a row another transaction committed
+        after our checks ran, rolls back and runs ``fn`` again after a growing, jittered wait:
+        on the retry ``fn`` sees the other writer's data, so its own checks raise the proper
+        domain error (duplicate code, stale version) instead of a database error. Domain errors
+        roll back and propagate unchanged, so an action happens whole or leaves no trace.
+        Nested calls join the outer transaction.
         """
         if self._in_tx:
             return fn(self)
-        for attempt in range(_CONFLICT_RETRIES):
+        for attempt in range(CONFLICT_RETRIES):
             self.cur.execute("BEGIN TRANSACTION").fetchall()
             self._in_tx = True
             try:
                 result = fn(self)
                 self.cur.execute("COMMIT").fetchall()
                 return result
-            except duckdb.TransactionException:
+            except (duckdb.TransactionException, duckdb.ConstraintException):
                 self._rollback()
-                if attempt == _CONFLICT_RETRIES - 1:
+                if attempt == CONFLICT_RETRIES - 1:
                     raise DomainError(
                         "Hệ thống đang bận do nhiều người cùng cập nhật, vui lòng thử lại"
                     ) from None
+                time.sleep(_BACKOFF_SECONDS * 2 ** attempt * (0.5 + random.random()))
             except BaseException:
                 self._rollback()
                 raise

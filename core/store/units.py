@@ -168,3 +168,13 @@ class UnitRepo:
 
     def items_count(self, unit_id: int) -> int:
         return self.db.scalar("SELECT count(*) FROM work_item WHERE unit_id = ?", [unit_id])
+
+    def export_rows(self, scope_path: str) -> list[tuple]:
+        """Every unit of a subtree in tree order, with catalog names and the parent's name."""
+        return self.db.execute(
+            "SELECT u.code, u.name, l.name, t.name, p.name, u.province, u.commune, u.address, "
+            " CASE WHEN u.active THEN 'Hoạt động' ELSE 'Ngừng hoạt động' END "
+            "FROM unit u LEFT JOIN unit p ON p.id = u.parent_id "
+            "LEFT JOIN unit_level l ON l.code = u.level_code "
+            "LEFT JOIN unit_type t ON t.code = u.type_code "
+            "WHERE starts_with(u.path, ?) ORDER BY u.path", [scope_path])

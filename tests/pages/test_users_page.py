@@ -44,3 +44,22 @@ def test_adding_a_user_shows_the_one_time_password_once(app, demo_store):
     assert not at.error
     assert any("Mật khẩu đăng nhập lần đầu" in i.value for i in at.info)
     assert demo_store.db().users.active_by_cccd("001199123456").full_name == "Đỗ Thị Mai"
+
+
+def test_central_admin_defines_a_role_from_the_roles_tab(app, demo_store):
+    at = open_page(app(CENTRAL_ADMIN), "pages/users.py")
+    assert [t.label for t in at.tabs] == ["Người dùng", "Vai trò"]
+    fields = {t.label: t for t in at.text_input}
+    fields["Mã vai trò *"].input("THU_KY")
+    fields["Tên vai trò *"].input("Thư ký đại hội")
+    {m.label: m for m in at.multiselect}["Danh sách chức năng *"].set_value(
+        ["DASHBOARD", "CALENDAR_SUMMARY"])
+    at = at.button[[b.label for b in at.button].index("Lưu")].click().run()
+    assert "Lưu vai trò thành công" in [t.value for t in at.toast]
+    assert demo_store.db().users.functions_of_role("THU_KY") == {"DASHBOARD",
+                                                                  "CALENDAR_SUMMARY"}
+
+
+def test_provincial_admin_has_no_roles_tab(app):
+    at = open_page(app(HANOI_ADMIN), "pages/users.py")
+    assert not at.tabs

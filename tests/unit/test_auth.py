@@ -100,11 +100,6 @@ def test_a_successful_sign_in_is_audited_with_the_person(db: Db, user: User) -> 
     assert (row["action"], row["actor_name"], row["at_time"]) == ("login", "Hoàng Thị Lan", NOW)
 
 
-@pytest.mark.xfail(reason="BUG: authenticate looks the account up with the CCCD trimmed but "
-                          "record_failure/record_success with it untrimmed, so wrong passwords "
-                          "typed with a space around the CCCD are never counted and the "
-                          "lock-out can be bypassed (core/auth.py:73 vs 86, 104, 128, 133)",
-                   strict=True)
 def test_wrong_passwords_with_spaces_around_the_cccd_still_lock_the_account(db: Db,
                                                                            user: User) -> None:
     fail(db, f" {user.cccd}", 5)

@@ -439,11 +439,6 @@ def test_detail_names_the_path_parent_and_counts(db: Db, tree: Tree, hn_admin: A
 
 # -- concurrency ------------------------------------------------------------------------------
 
-@pytest.mark.xfail(reason="BUG: two units added at once with the same code both pass the "
-                          "duplicate check; the second insert hits the UNIQUE constraint and a "
-                          "raw duckdb.ConstraintException escapes Db.atomic instead of a "
-                          "DomainError naming 'Mã' (core/store/db.py:117-125, "
-                          "core/hierarchy.py:173-186)", strict=True)
 def test_two_units_added_at_once_with_the_same_code_refuse_the_second_clearly(
         store: Store, tree: Tree, hn_admin: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     outcomes = race_past_the_check(

@@ -327,10 +327,6 @@ def test_actor_cannot_merge_away_its_own_unit(db: Db, tree: Tree) -> None:
         restructure.merge_units(db, actor, [tree.ba_dinh.id], tree.hoan_kiem.id)
 
 
-@pytest.mark.xfail(reason="BUG: merging a unit together with one of its own descendants fails "
-                          "with StaleVersion ('reload') that no reload can fix, because the "
-                          "descendant's version is bumped when it is re-parented "
-                          "(core/restructure.py:78-98)", strict=True)
 def test_merge_of_a_unit_together_with_its_own_descendant_is_refused_clearly(
         db: Db, tree: Tree, root_admin: Actor) -> None:
     with pytest.raises(ValidationError):

@@ -417,10 +417,6 @@ def test_a_role_defined_by_the_root_admin_grants_its_functions(db: Db,
 
 # -- concurrency ------------------------------------------------------------------------------
 
-@pytest.mark.xfail(reason="BUG: the 'one active account per CCCD' rule is a read-then-insert "
-                          "with nothing that makes two concurrent creations conflict, so both "
-                          "commit and the CCCD gets two active accounts (core/users.py:116-123)",
-                   strict=True)
 def test_two_admins_creating_the_same_cccd_at_once_leave_one_active_account(
         store: Store, tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
     setup_db = store.db()

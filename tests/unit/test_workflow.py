@@ -93,17 +93,11 @@ def test_workflow_with_a_transition_from_an_unknown_state_is_refused() -> None:
         Workflow("x", "DRAFT", {"DRAFT": "a"}, bad)
 
 
-@pytest.mark.xfail(reason="BUG: Workflow.__post_init__ checks the states of transitions but "
-                          "not initial_state, so items can be created in an undeclared state "
-                          "with no way out (core/workflow.py:44-54)", strict=True)
 def test_workflow_with_an_undeclared_initial_state_is_refused() -> None:
     with pytest.raises(ValueError):
         Workflow("x", "DRAF", {"DRAFT": "a"}, ())
 
 
-@pytest.mark.xfail(reason="BUG: Workflow.__post_init__ does not check closed_states against "
-                          "state_labels, so a typo silently leaves items open "
-                          "(core/workflow.py:44-54)", strict=True)
 def test_workflow_with_an_undeclared_closed_state_is_refused() -> None:
     with pytest.raises(ValueError):
         Workflow("x", "DRAFT", {"DRAFT": "a"}, (), closed_states=frozenset({"DONE"}))
