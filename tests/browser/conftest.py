@@ -77,8 +77,32 @@ def page(server: str, chromium_path: str, tmp_path: Path):
         browser.close()
 
 
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished the current script run: a click during a run can be
+    dropped when the run redraws the element."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+
+
 def sign_in(page, cccd: str, password: str = "Daihoi@2025") -> None:
     page.get_by_label("Số căn cước công dân").fill(cccd)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_role("button", name="Đăng xuất").wait_for()
+    wait_idle(page)
+
+
+def open_page(page, name: str) -> None:
+    """Follow a navigation link and wait for the page's heading (a click dropped by a
+    redraw is repeated, at most three times)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        page.get_by_role("link", name=name).click()
+        try:
+            page.get_by_role("heading", name=name).wait_for(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    wait_idle(page)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_page, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,7 @@ def grid_cells(page, expect: str | None = None) -> list[str]:
 
 def test_central_admin_signs_in_and_opens_the_unit_tree(page):
     sign_in(page, "001080012345")
-    page.get_by_role("link", name="Quản lý đơn vị").click()
-    page.get_by_role("heading", name="Quản lý đơn vị").wait_for()
+    open_page(page, "Quản lý đơn vị")
     cells = grid_cells(page, expect="Đảng bộ Tỉnh Cao Bằng")
     assert cells[0] == "Ban Chấp hành Trung ương Đảng"
     assert "Đảng bộ Thành phố Hà Nội" in cells
@@ -29,7 +28,7 @@ def test_central_admin_signs_in_and_opens_the_unit_tree(page):
 
 def test_selecting_a_province_shows_its_detail_and_opens_its_communes(page):
     sign_in(page, "001080012345")
-    page.get_by_role("link", name="Quản lý đơn vị").click()
+    open_page(page, "Quản lý đơn vị")
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid_cells(page, expect="Đảng bộ Thành phố Hà Nội")
     box = grid.bounding_box()
@@ -40,9 +39,10 @@ def test_selecting_a_province_shows_its_detail_and_opens_its_communes(page):
 
 def test_hanoi_admin_sees_its_own_subtree_and_signs_out(page):
     sign_in(page, "001185023456")
-    page.get_by_role("link", name="Quản lý đơn vị").click()
+    open_page(page, "Quản lý đơn vị")
     cells = grid_cells(page, expect="Đảng bộ Phường Ba Đình")
     assert cells[0] == "Đảng bộ Thành phố Hà Nội"
     assert not any("Trung ương" in c or "Hồ Chí Minh" in c for c in cells)
+    wait_idle(page)
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_role("button", name="Đăng nhập").wait_for()
