@@ -41,10 +41,12 @@ def prepare_database() -> None:
 
 
 def login_page() -> None:
-    st.title("Phần mềm theo dõi tiến trình Đại hội Đảng bộ các cấp")
-    if settings.is_demo():
-        st.info("Chế độ demo: xem bảng **Demo accounts** trong README để đăng nhập.")
-    auth.sign_in()
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title("Phần mềm theo dõi tiến trình Đại hội Đảng bộ các cấp")
+        if settings.is_demo():
+            st.info("Chế độ demo: xem bảng **Demo accounts** trong README để đăng nhập.")
+        auth.sign_in()
 
 
 def sidebar(actor) -> None:
