@@ -1,5 +1,6 @@
 """The only router: prepares the database, signs the user in, builds the navigation from the
 functions the signed-in user has."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -9,16 +10,27 @@ from core.errors import ConfigError
 from core.hierarchy import path_of
 from pages.components import auth, session
 
-st.set_page_config(page_title="Theo dõi tiến trình Đại hội Đảng bộ các cấp", page_icon="🏛️",
-                   layout="wide")
+st.set_page_config(
+    page_title="Theo dõi tiến trình Đại hội Đảng bộ các cấp", page_icon="🏛️", layout="wide"
+)
 
 # (file, title, section, function needed, icon)
 PAGES = (
     ("pages/dashboard.py", "Dashboard", "Tổng quan", functions.DASHBOARD, ":material/dashboard:"),
-    ("pages/units.py", "Quản lý đơn vị", "Quản lý danh mục", functions.UNIT_MANAGE,
-     ":material/account_tree:"),
-    ("pages/users.py", "Quản lý người dùng", "Quản trị hệ thống", functions.USER_MANAGE,
-     ":material/group:"),
+    (
+        "pages/units.py",
+        "Quản lý đơn vị",
+        "Quản lý danh mục",
+        functions.UNIT_MANAGE,
+        ":material/account_tree:",
+    ),
+    (
+        "pages/users.py",
+        "Quản lý người dùng",
+        "Quản trị hệ thống",
+        functions.USER_MANAGE,
+        ":material/group:",
+    ),
     ("pages/password.py", "Đổi mật khẩu", "Tài khoản", None, ":material/key:"),
 )
 
@@ -36,8 +48,10 @@ def prepare_database() -> None:
     first = startup.setup(db, settings.mode(), lambda f, m: bar.progress(min(f, 1.0), text=m))
     bar.empty()
     if first is not None:
-        print(f"Tài khoản quản trị đầu tiên: CCCD {first.cccd}, mật khẩu một lần "
-              f"{first.password}", flush=True)
+        print(
+            f"Tài khoản quản trị đầu tiên: CCCD {first.cccd}, mật khẩu một lần {first.password}",
+            flush=True,
+        )
 
 
 def login_page() -> None:
@@ -56,8 +70,10 @@ def sidebar(actor) -> None:
         if settings.is_demo():
             st.caption("Chế độ demo")
         if actor.must_change_password:
-            st.warning("Bạn đang dùng mật khẩu được cấp một lần: hãy vào **Đổi mật khẩu** để "
-                       "đặt mật khẩu mới.")
+            st.warning(
+                "Bạn đang dùng mật khẩu được cấp một lần: hãy vào **Đổi mật khẩu** để "
+                "đặt mật khẩu mới."
+            )
     auth.sign_out_button()
 
 

@@ -3,6 +3,7 @@
 Every core service opens with `require` and checks every unit it reads or writes with
 `require_in_scope`, so a page that forgets to hide a button still cannot act.
 """
+
 from __future__ import annotations
 
 from core.errors import PermissionDenied
@@ -39,10 +40,15 @@ def load_actor(db: Db, user_id: int) -> Actor | None:
     unit = db.units.get(user.unit_id)
     if unit is None or not unit.active:
         return None
-    return Actor(user_id=user.id, full_name=user.full_name, unit_id=unit.id,
-                 unit_path=unit.path, account_type=user.account_type,
-                 functions=db.users.functions_of_role(user.role_code),
-                 must_change_password=user.must_change_password)
+    return Actor(
+        user_id=user.id,
+        full_name=user.full_name,
+        unit_id=unit.id,
+        unit_path=unit.path,
+        account_type=user.account_type,
+        functions=db.users.functions_of_role(user.role_code),
+        must_change_password=user.must_change_password,
+    )
 
 
 def may_hold_account(actor: Actor, unit: Unit, account_type: str) -> bool:

@@ -1,4 +1,5 @@
 """Writing and reading the audit trail from services."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,8 +11,13 @@ from core.store import Db
 
 
 def record(db: Db, actor: Actor | None, entry: AuditEntry, at: datetime) -> None:
-    db.audit.write(entry, actor.user_id if actor else None, actor.full_name if actor else None,
-                   actor.unit_id if actor else None, at)
+    db.audit.write(
+        entry,
+        actor.user_id if actor else None,
+        actor.full_name if actor else None,
+        actor.unit_id if actor else None,
+        at,
+    )
 
 
 def history(db: Db, entity: str, entity_id: int) -> pl.DataFrame:

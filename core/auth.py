@@ -4,6 +4,7 @@ This is the replaceable identity step: the login widget (streamlit-authenticator
 OpenID Connect provider in a deployment with VNeID) only has to end with a user id; every rule
 about who may sign in lives here.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -23,8 +24,10 @@ MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 BCRYPT_ROUNDS = 12
 BAD_CREDENTIALS = "Số CCCD hoặc mật khẩu không đúng"
-LOCKED = (f"Tài khoản đang tạm khoá do nhập sai mật khẩu {MAX_FAILED_LOGINS} lần liên tiếp; "
-          f"vui lòng thử lại sau {LOCK_MINUTES} phút")
+LOCKED = (
+    f"Tài khoản đang tạm khoá do nhập sai mật khẩu {MAX_FAILED_LOGINS} lần liên tiếp; "
+    f"vui lòng thử lại sau {LOCK_MINUTES} phút"
+)
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,13 @@ def record_failure(db: Db, cccd: str, now: datetime | None = None) -> None:
         locked = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED_LOGINS else None
         db.users.set_login_state(row["id"], failed, locked)
         if locked:
-            db.audit.write(AuditEntry("user", row["id"], "lock", reason="5 lần sai mật khẩu"),
-                           None, None, None, now)
+            db.audit.write(
+                AuditEntry("user", row["id"], "lock", reason="5 lần sai mật khẩu"),
+                None,
+                None,
+                None,
+                now,
+            )
 
     db.atomic(tx)
 
@@ -111,15 +119,18 @@ def record_success(db: Db, cccd: str, now: datetime | None = None) -> None:
         if row is None:
             return
         db.users.set_login_state(row["id"], 0, None)
-        db.audit.write(AuditEntry("user", row["id"], "login"), row["id"], row["full_name"],
-                       None, now)
+        db.audit.write(
+            AuditEntry("user", row["id"], "login"), row["id"], row["full_name"], None, now
+        )
 
     db.atomic(tx)
 
 
 def locked_message(until: datetime) -> str:
-    return (f"Tài khoản tạm khoá đến {until:%H:%M:%S %d/%m/%Y} do nhập sai mật khẩu "
-            f"{MAX_FAILED_LOGINS} lần liên tiếp")
+    return (
+        f"Tài khoản tạm khoá đến {until:%H:%M:%S %d/%m/%Y} do nhập sai mật khẩu "
+        f"{MAX_FAILED_LOGINS} lần liên tiếp"
+    )
 
 
 def authenticate(db: Db, cccd: str, password: str, now: datetime | None = None) -> int:
@@ -153,8 +164,9 @@ def change_password(db: Db, actor: Actor, current: str, new: str, confirm: str) 
     def tx(db: Db) -> None:
         now = clock.now()
         user = db.users.get(actor.user_id)
-        if not db.users.update(user.id, {"password_hash": hashed,
-                                         "must_change_password": False}, user.version, now):
+        if not db.users.update(
+            user.id, {"password_hash": hashed, "must_change_password": False}, user.version, now
+        ):
             raise StaleVersion()
         record(db, actor, AuditEntry("user", user.id, "change_password"), now)
 

@@ -3,6 +3,7 @@
 Times are stored as naive timestamps in Vietnam's time zone, because every user and every
 official deadline is in that zone and the server's own zone is irrelevant to them.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

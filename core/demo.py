@@ -1,4 +1,5 @@
 """The demo database: the tree from `core.store.seed` plus the documented demo accounts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,18 +25,60 @@ class DemoAccount:
 
 # The README's "Demo accounts" table lists exactly these (a test keeps them in step).
 ACCOUNTS = (
-    DemoAccount("001080012345", "Nguyễn Văn Quang", "TW", "ADMIN", "Chuyên viên",
-                "QUAN_TRI", "Admin Trung ương"),
-    DemoAccount("038188067890", "Lê Thị Thu Hà", "TW", "USER", "Chuyên viên phân tích",
-                "PHAN_TICH", "Phân tích dữ liệu (Trung ương)"),
-    DemoAccount("001185023456", "Trần Thị Minh Hạnh", "01000000", "ADMIN",
-                "Phó Trưởng ban Tổ chức", "QUAN_TRI", "Admin Thành phố Hà Nội"),
-    DemoAccount("001090034567", "Phạm Đức Long", "01000000", "USER", "Chuyên viên",
-                "QUAN_LY_BC", "Chuyên viên Thành phố Hà Nội"),
-    DemoAccount("001192045678", "Hoàng Thị Lan", "01001000", "USER", "Cán bộ",
-                "QUAN_LY_BC", "Chuyên viên Đảng bộ Phường Ba Đình"),
-    DemoAccount("001095056789", "Vũ Minh Tuấn", "01001001", "USER", "Bí thư chi bộ",
-                "CHUYEN_VIEN", "Cán bộ Chi bộ Tổ dân phố số 1 (Phường Ba Đình)"),
+    DemoAccount(
+        "001080012345",
+        "Nguyễn Văn Quang",
+        "TW",
+        "ADMIN",
+        "Chuyên viên",
+        "QUAN_TRI",
+        "Admin Trung ương",
+    ),
+    DemoAccount(
+        "038188067890",
+        "Lê Thị Thu Hà",
+        "TW",
+        "USER",
+        "Chuyên viên phân tích",
+        "PHAN_TICH",
+        "Phân tích dữ liệu (Trung ương)",
+    ),
+    DemoAccount(
+        "001185023456",
+        "Trần Thị Minh Hạnh",
+        "01000000",
+        "ADMIN",
+        "Phó Trưởng ban Tổ chức",
+        "QUAN_TRI",
+        "Admin Thành phố Hà Nội",
+    ),
+    DemoAccount(
+        "001090034567",
+        "Phạm Đức Long",
+        "01000000",
+        "USER",
+        "Chuyên viên",
+        "QUAN_LY_BC",
+        "Chuyên viên Thành phố Hà Nội",
+    ),
+    DemoAccount(
+        "001192045678",
+        "Hoàng Thị Lan",
+        "01001000",
+        "USER",
+        "Cán bộ",
+        "QUAN_LY_BC",
+        "Chuyên viên Đảng bộ Phường Ba Đình",
+    ),
+    DemoAccount(
+        "001095056789",
+        "Vũ Minh Tuấn",
+        "01001001",
+        "USER",
+        "Bí thư chi bộ",
+        "CHUYEN_VIEN",
+        "Cán bộ Chi bộ Tổ dân phố số 1 (Phường Ba Đình)",
+    ),
 )
 
 
@@ -53,10 +96,19 @@ def build(db: Db, scale_name: str, progress: Progress) -> None:
         progress(0.85, "Đang tạo tài khoản…")
         for acc in ACCOUNTS:
             unit = db.units.by_code(acc.unit_code)
-            db.users.insert({"cccd": acc.cccd, "full_name": acc.full_name, "unit_id": unit.id,
-                             "account_type": acc.account_type, "position": acc.position,
-                             "role_code": acc.role_code}, hashed, now,
-                            must_change_password=False)
+            db.users.insert(
+                {
+                    "cccd": acc.cccd,
+                    "full_name": acc.full_name,
+                    "unit_id": unit.id,
+                    "account_type": acc.account_type,
+                    "position": acc.position,
+                    "role_code": acc.role_code,
+                },
+                hashed,
+                now,
+                must_change_password=False,
+            )
         seed_people(db, hashed, now)
         db.meta.set("mode", "demo")
         db.meta.set("demo_scale", scale.name)

@@ -3,6 +3,7 @@
 Every message is Vietnamese and written for the person at the screen, because the pages show
 ``str(error)`` as they are.
 """
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Excel exports laid out like the official lists: title rows, bold frozen header, widths."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -15,9 +16,14 @@ _THIN = Side(style="thin", color="999999")
 _HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 
 
-def list_workbook(title: str, subtitle: str, headers: Sequence[str],
-                  rows: Iterable[Sequence[object]], widths: Sequence[int],
-                  generated_at: datetime) -> bytes:
+def list_workbook(
+    title: str,
+    subtitle: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    widths: Sequence[int],
+    generated_at: datetime,
+) -> bytes:
     """One sheet: title, subtitle and time in the first rows, then the table with STT."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
@@ -36,8 +42,13 @@ def list_workbook(title: str, subtitle: str, headers: Sequence[str],
     return buffer.getvalue()
 
 
-def _cell(ws, value: object, font: Font | None = None, fill: PatternFill | None = None,
-          header: bool = False) -> WriteOnlyCell:
+def _cell(
+    ws,
+    value: object,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    header: bool = False,
+) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     if font:
         cell.font = font

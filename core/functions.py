@@ -3,6 +3,7 @@
 Functions are code (each names a screen or an action the code implements); roles are data
 that group them (tables `role` and `role_function`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

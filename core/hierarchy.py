@@ -2,6 +2,7 @@
 
 Restructuring (move, merge) lives in `core.restructure`.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,6 +42,7 @@ class UnitDetail:
 
 
 # -- reading ----------------------------------------------------------------------------------
+
 
 def scope_root(db: Db, actor: Actor) -> Unit:
     require(actor, functions.UNIT_MANAGE)
@@ -125,14 +127,19 @@ def unit_options(db: Db, actor: Actor, limit: int = 500) -> list[tuple[int, str]
 
 
 def catalogs(db: Db) -> dict[str, list[dict]]:
-    return {"levels": db.catalogs.levels(), "types": db.catalogs.types(),
-            "provinces": db.catalogs.provinces()}
+    return {
+        "levels": db.catalogs.levels(),
+        "types": db.catalogs.types(),
+        "provinces": db.catalogs.provinces(),
+    }
 
 
 # -- validation -------------------------------------------------------------------------------
 
-def validate_draft(db: Db, draft: UnitDraft, parent: Unit | None,
-                   keep_id: int | None = None) -> dict[str, str | None]:
+
+def validate_draft(
+    db: Db, draft: UnitDraft, parent: Unit | None, keep_id: int | None = None
+) -> dict[str, str | None]:
     """Clean every field of the form; raise on the first bad one, naming it."""
     fields = {
         "name": clean(draft.name, "Tên", required=True, max_len=255),
@@ -142,8 +149,7 @@ def validate_draft(db: Db, draft: UnitDraft, parent: Unit | None,
         "district": clean(draft.district, "Chọn huyện", required=False, max_len=100),
         "commune": clean(draft.commune, "Chọn xã", required=False, max_len=100),
         "address": clean(draft.address, "Địa chỉ chi tiết", required=True, max_len=500),
-        "description": clean(draft.description, "Mô tả chi tiết", required=False,
-                             max_len=2000),
+        "description": clean(draft.description, "Mô tả chi tiết", required=False, max_len=2000),
         "code": clean(draft.code, "Mã", required=False, max_len=20),
     }
     rank = db.catalogs.level_rank(fields["level_code"])
@@ -170,6 +176,7 @@ def validate_draft(db: Db, draft: UnitDraft, parent: Unit | None,
 
 # -- editing ----------------------------------------------------------------------------------
 
+
 def add_unit(db: Db, actor: Actor, parent_id: int, draft: UnitDraft) -> Unit:
     require(actor, functions.UNIT_MANAGE)
 
@@ -186,8 +193,9 @@ def add_unit(db: Db, actor: Actor, parent_id: int, draft: UnitDraft) -> Unit:
     return db.atomic(tx)
 
 
-def update_unit(db: Db, actor: Actor, unit_id: int, draft: UnitDraft,
-                expected_version: int) -> Unit:
+def update_unit(
+    db: Db, actor: Actor, unit_id: int, draft: UnitDraft, expected_version: int
+) -> Unit:
     require(actor, functions.UNIT_MANAGE)
 
     def tx(db: Db) -> Unit:
@@ -223,15 +231,23 @@ def delete_unit(db: Db, actor: Actor, unit_id: int, expected_version: int) -> No
         if unit.version != expected_version:
             raise StaleVersion()
         if db.units.count_children(unit.id):
-            raise Conflict(f"Không thể xoá {unit.name} vì còn đơn vị cấp dưới; "
-                           "bạn có thể ngừng hoạt động đơn vị này")
+            raise Conflict(
+                f"Không thể xoá {unit.name} vì còn đơn vị cấp dưới; "
+                "bạn có thể ngừng hoạt động đơn vị này"
+            )
         if db.units.users_count(unit.id) or db.units.items_count(unit.id):
-            raise Conflict(f"Không thể xoá {unit.name} vì đã có tài khoản hoặc dữ liệu; "
-                           "bạn có thể ngừng hoạt động đơn vị này")
+            raise Conflict(
+                f"Không thể xoá {unit.name} vì đã có tài khoản hoặc dữ liệu; "
+                "bạn có thể ngừng hoạt động đơn vị này"
+            )
         now = clock.now()
         db.units.delete(unit.id)
-        record(db, actor, AuditEntry(ENTITY, unit.id, "delete",
-                                     detail={"code": unit.code, "name": unit.name}), now)
+        record(
+            db,
+            actor,
+            AuditEntry(ENTITY, unit.id, "delete", detail={"code": unit.code, "name": unit.name}),
+            now,
+        )
 
     db.atomic(tx)
 
@@ -244,11 +260,14 @@ def set_active(db: Db, actor: Actor, unit_id: int, active: bool, expected_versio
         unit = require_in_scope(actor, db.units.get(unit_id), strict=True)
         if not active:
             if db.units.count_children(unit.id, active_only=True):
-                raise Conflict(f"Không thể ngừng hoạt động {unit.name} vì còn đơn vị cấp dưới "
-                               "đang hoạt động")
+                raise Conflict(
+                    f"Không thể ngừng hoạt động {unit.name} vì còn đơn vị cấp dưới đang hoạt động"
+                )
             if db.units.users_count(unit.id, active_only=True):
-                raise Conflict(f"Không thể ngừng hoạt động {unit.name} vì còn tài khoản đang "
-                               "hoạt động; hãy xoá hoặc chuyển các tài khoản trước")
+                raise Conflict(
+                    f"Không thể ngừng hoạt động {unit.name} vì còn tài khoản đang "
+                    "hoạt động; hãy xoá hoặc chuyển các tài khoản trước"
+                )
         else:
             parent = db.units.get(unit.parent_id) if unit.parent_id else None
             if parent is not None and not parent.active:
@@ -256,16 +275,15 @@ def set_active(db: Db, actor: Actor, unit_id: int, active: bool, expected_versio
         now = clock.now()
         if not db.units.bump(unit.id, expected_version, now, active=active):
             raise StaleVersion()
-        record(db, actor, AuditEntry(ENTITY, unit.id, "activate" if active else "deactivate"),
-               now)
+        record(db, actor, AuditEntry(ENTITY, unit.id, "activate" if active else "deactivate"), now)
         return db.units.get(unit.id)
 
     return db.atomic(tx)
 
 
-
-def find_units(db: Db, actor: Actor, text: str, limit: int = 30,
-               include: int | None = None) -> list[Unit]:
+def find_units(
+    db: Db, actor: Actor, text: str, limit: int = 30, include: int | None = None
+) -> list[Unit]:
     """Active units of the actor's subtree matching ``text``, for pickers on any page.
 
     Needs no function, only scope: every page that asks for a unit uses it. ``include`` keeps
@@ -287,7 +305,20 @@ def export_xlsx(db: Db, actor: Actor) -> bytes:
     """The actor's whole subtree as an Excel list ("Danh sách đơn vị")."""
     root = scope_root(db, actor)
     return excel.list_workbook(
-        "Danh sách đơn vị", f"Đơn vị: {root.name} và các đơn vị cấp dưới",
-        ("Mã", "Tên đơn vị", "Cấp", "Loại", "Đơn vị cấp trên", "Tỉnh/Thành phố", "Xã/Phường",
-         "Địa chỉ chi tiết", "Trạng thái"),
-        db.units.export_rows(root.path), (12, 50, 20, 30, 40, 24, 24, 40, 16), clock.now())
+        "Danh sách đơn vị",
+        f"Đơn vị: {root.name} và các đơn vị cấp dưới",
+        (
+            "Mã",
+            "Tên đơn vị",
+            "Cấp",
+            "Loại",
+            "Đơn vị cấp trên",
+            "Tỉnh/Thành phố",
+            "Xã/Phường",
+            "Địa chỉ chi tiết",
+            "Trạng thái",
+        ),
+        db.units.export_rows(root.path),
+        (12, 50, 20, 30, 40, 24, 24, 40, 16),
+        clock.now(),
+    )

@@ -1,4 +1,5 @@
 """Small frozen records for the domain values the services pass around."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

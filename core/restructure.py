@@ -4,6 +4,7 @@ Both keep history intact: a moved unit keeps its id (its items follow it), and m
 stay in the tree, inactive, at the place they had, pointing to their successor, so reports of
 past terms still roll up the way they did when they were made.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,9 @@ class MergeResult:
 
 def _check_can_hang_under(db: Db, unit: Unit, parent: Unit) -> None:
     if parent.path.startswith(unit.path):
-        raise ValidationError("Đơn vị cấp trên mới",
-                              "không thể là chính đơn vị này hoặc một đơn vị cấp dưới của nó")
+        raise ValidationError(
+            "Đơn vị cấp trên mới", "không thể là chính đơn vị này hoặc một đơn vị cấp dưới của nó"
+        )
     if not parent.active:
         raise ValidationError("Đơn vị cấp trên mới", "đã ngừng hoạt động")
     rank = db.catalogs.level_rank(unit.level_code)
@@ -40,8 +42,9 @@ def _check_can_hang_under(db: Db, unit: Unit, parent: Unit) -> None:
         raise ValidationError("Đơn vị cấp trên mới", "phải có cấp cao hơn cấp của đơn vị")
 
 
-def move_unit(db: Db, actor: Actor, unit_id: int, new_parent_id: int,
-              expected_version: int) -> Unit:
+def move_unit(
+    db: Db, actor: Actor, unit_id: int, new_parent_id: int, expected_version: int
+) -> Unit:
     require(actor, functions.UNIT_MANAGE)
 
     def tx(db: Db) -> Unit:
@@ -54,9 +57,17 @@ def move_unit(db: Db, actor: Actor, unit_id: int, new_parent_id: int,
         _check_can_hang_under(db, unit, parent)
         now = clock.now()
         db.units.reparent(unit, parent, now)
-        record(db, actor, AuditEntry(ENTITY, unit.id, "move",
-                                     detail={"from_parent": unit.parent_id,
-                                             "to_parent": parent.id}), now)
+        record(
+            db,
+            actor,
+            AuditEntry(
+                ENTITY,
+                unit.id,
+                "move",
+                detail={"from_parent": unit.parent_id, "to_parent": parent.id},
+            ),
+            now,
+        )
         return db.units.get(unit.id)
 
     return db.atomic(tx)
@@ -80,13 +91,14 @@ def merge_units(db: Db, actor: Actor, source_ids: list[int], target_id: int) -> 
             if not s.active:
                 raise Conflict(f"{s.name} đã ngừng hoạt động, không thể sáp nhập")
             if target.path.startswith(s.path) or s.path.startswith(target.path):
-                raise ValidationError("Đơn vị sáp nhập",
-                                      f"{s.name} và đơn vị tiếp nhận thuộc cùng một nhánh")
-            inside = next((o for o in sources if o.id != s.id and s.path.startswith(o.path)),
-                          None)
+                raise ValidationError(
+                    "Đơn vị sáp nhập", f"{s.name} và đơn vị tiếp nhận thuộc cùng một nhánh"
+                )
+            inside = next((o for o in sources if o.id != s.id and s.path.startswith(o.path)), None)
             if inside is not None:
-                raise ValidationError("Đơn vị sáp nhập",
-                                      f"{s.name} là đơn vị cấp dưới của {inside.name}")
+                raise ValidationError(
+                    "Đơn vị sáp nhập", f"{s.name} là đơn vị cấp dưới của {inside.name}"
+                )
         now = clock.now()
         moved_children: list[int] = []
         for s in sources:
@@ -101,12 +113,34 @@ def merge_units(db: Db, actor: Actor, source_ids: list[int], target_id: int) -> 
         for s in sources:
             if not db.units.bump(s.id, s.version, now, active=False, successor_id=target.id):
                 raise StaleVersion()
-            record(db, actor, AuditEntry(ENTITY, s.id, "merge_into",
-                                         detail={"successor": target.id}), now)
-        record(db, actor, AuditEntry(ENTITY, target.id, "merge",
-                                     detail={"merged": ids, "children": moved_children,
-                                             "items": moved_items, "users": moved_users}), now)
-        return MergeResult(db.units.get(target.id), tuple(ids), tuple(moved_children),
-                           tuple(moved_items), tuple(moved_users))
+            record(
+                db,
+                actor,
+                AuditEntry(ENTITY, s.id, "merge_into", detail={"successor": target.id}),
+                now,
+            )
+        record(
+            db,
+            actor,
+            AuditEntry(
+                ENTITY,
+                target.id,
+                "merge",
+                detail={
+                    "merged": ids,
+                    "children": moved_children,
+                    "items": moved_items,
+                    "users": moved_users,
+                },
+            ),
+            now,
+        )
+        return MergeResult(
+            db.units.get(target.id),
+            tuple(ids),
+            tuple(moved_children),
+            tuple(moved_items),
+            tuple(moved_users),
+        )
 
     return db.atomic(tx)

@@ -3,6 +3,7 @@
 Each setting is read from an environment variable; the README documents every one of them
 (a test keeps the two in step).
 """
+
 from __future__ import annotations
 
 import os
@@ -25,16 +26,24 @@ class Setting:
         return os.environ.get(self.name, self.default)
 
 
-DB_PATH = Setting("DHD_DB_PATH", str(PROJECT_ROOT / "data" / "dhd.duckdb"),
-                  "Đường dẫn tệp cơ sở dữ liệu DuckDB.")
-MODE = Setting("DHD_MODE", "demo",
-               "`demo` (tự tạo dữ liệu mẫu và tài khoản demo) hoặc `production`.")
-COOKIE_KEY = Setting("DHD_COOKIE_KEY", "",
-                     "Khoá ký cookie đăng nhập; bắt buộc khi DHD_MODE=production "
-                     "(hoặc `cookie_key` trong .streamlit/secrets.toml).")
+DB_PATH = Setting(
+    "DHD_DB_PATH", str(PROJECT_ROOT / "data" / "dhd.duckdb"), "Đường dẫn tệp cơ sở dữ liệu DuckDB."
+)
+MODE = Setting(
+    "DHD_MODE", "demo", "`demo` (tự tạo dữ liệu mẫu và tài khoản demo) hoặc `production`."
+)
+COOKIE_KEY = Setting(
+    "DHD_COOKIE_KEY",
+    "",
+    "Khoá ký cookie đăng nhập; bắt buộc khi DHD_MODE=production "
+    "(hoặc `cookie_key` trong .streamlit/secrets.toml).",
+)
 DEMO_SCALE = Setting("DHD_DEMO_SCALE", "S", "Quy mô dữ liệu demo: S, M hoặc L.")
-GEO_DIR = Setting("DHD_GEO_DIR", str(PROJECT_ROOT.parent / "shared" / "geo"),
-                  "Thư mục chứa GeoJSON ranh giới hành chính cho bản đồ.")
+GEO_DIR = Setting(
+    "DHD_GEO_DIR",
+    str(PROJECT_ROOT.parent / "shared" / "geo"),
+    "Thư mục chứa GeoJSON ranh giới hành chính cho bản đồ.",
+)
 
 ALL = (DB_PATH, MODE, COOKIE_KEY, DEMO_SCALE, GEO_DIR)
 MODES = ("demo", "production")

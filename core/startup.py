@@ -5,6 +5,7 @@ root unit and one Admin with a one-time password printed once to the console. A 
 created in production is never opened in demo mode, so a forgotten setting cannot expose real
 data behind the documented demo passwords and cookie key.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,8 +32,10 @@ def needs_setup(db: Db) -> bool:
 def check_mode(db: Db, mode: str) -> None:
     stored = db.meta.get("mode")
     if stored == "production" and mode == "demo":
-        raise ConfigError("Cơ sở dữ liệu này được tạo ở chế độ production; hãy chạy với "
-                          "DHD_MODE=production và khoá cookie riêng.")
+        raise ConfigError(
+            "Cơ sở dữ liệu này được tạo ở chế độ production; hãy chạy với "
+            "DHD_MODE=production và khoá cookie riêng."
+        )
 
 
 def setup(db: Db, mode: str, progress: Progress, scale: str | None = None) -> FirstAdmin | None:
@@ -49,13 +52,30 @@ def _create_root_and_admin(db: Db) -> FirstAdmin:
 
     def tx(db: Db) -> FirstAdmin:
         now = clock.now()
-        root_id = db.units.insert({"code": "TW", "name": "Ban Chấp hành Trung ương Đảng",
-                                   "level_code": "TW", "type_code": "DANG_MTTQ",
-                                   "address": "Hà Nội"}, None, now)
-        user_id = db.users.insert({"cccd": ROOT_ADMIN_CCCD, "full_name": "Quản trị hệ thống",
-                                   "unit_id": root_id, "account_type": "ADMIN",
-                                   "position": "Quản trị viên", "role_code": "QUAN_TRI"},
-                                  hashed, now, must_change_password=True)
+        root_id = db.units.insert(
+            {
+                "code": "TW",
+                "name": "Ban Chấp hành Trung ương Đảng",
+                "level_code": "TW",
+                "type_code": "DANG_MTTQ",
+                "address": "Hà Nội",
+            },
+            None,
+            now,
+        )
+        user_id = db.users.insert(
+            {
+                "cccd": ROOT_ADMIN_CCCD,
+                "full_name": "Quản trị hệ thống",
+                "unit_id": root_id,
+                "account_type": "ADMIN",
+                "position": "Quản trị viên",
+                "role_code": "QUAN_TRI",
+            },
+            hashed,
+            now,
+            must_change_password=True,
+        )
         db.meta.set("mode", "production")
         db.audit.write(AuditEntry("user", user_id, "bootstrap"), None, None, None, now)
         return FirstAdmin(ROOT_ADMIN_CCCD, password)

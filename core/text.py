@@ -1,4 +1,5 @@
 """Cleaning of free text typed into forms, shared by every validator."""
+
 from __future__ import annotations
 
 import unicodedata

@@ -1,4 +1,5 @@
 """Accounts: search, create, update, delete (deactivate), reset password; roles as data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,20 +48,21 @@ def _require_admin(actor: Actor) -> Actor:
     return actor
 
 
-def search(db: Db, actor: Actor, flt: UserFilter, page: int = 1,
-           page_size: int = 10) -> tuple[pl.DataFrame, int]:
+def search(
+    db: Db, actor: Actor, flt: UserFilter, page: int = 1, page_size: int = 10
+) -> tuple[pl.DataFrame, int]:
     """One page of the active accounts in the actor's subtree, filtered in SQL."""
     require(actor, functions.USER_MANAGE)
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
     return _search(db, actor, flt, page_size, (max(page, 1) - 1) * page_size)
 
 
-def _search(db: Db, actor: Actor, flt: UserFilter, limit: int,
-            offset: int) -> tuple[pl.DataFrame, int]:
+def _search(
+    db: Db, actor: Actor, flt: UserFilter, limit: int, offset: int
+) -> tuple[pl.DataFrame, int]:
     digits = "".join(c for c in flt.cccd if c.isdigit())[:12]
-    name = (clean(flt.name, "Họ và tên", required=False, max_len=100) or "")
-    return db.users.search(actor.unit_path, digits, name, flt.unit_id, flt.role_code,
-                           limit, offset)
+    name = clean(flt.name, "Họ và tên", required=False, max_len=100) or ""
+    return db.users.search(actor.unit_path, digits, name, flt.unit_id, flt.role_code, limit, offset)
 
 
 def export_xlsx(db: Db, actor: Actor, flt: UserFilter) -> bytes:
@@ -68,12 +70,25 @@ def export_xlsx(db: Db, actor: Actor, flt: UserFilter) -> bytes:
     require(actor, functions.USER_MANAGE)
     frame, _ = _search(db, actor, flt, EXPORT_LIMIT, 0)
     unit = db.units.get(actor.unit_id)
-    rows = ((r["cccd"], r["full_name"], r["unit_name"], ACCOUNT_TYPES[r["account_type"]],
-             r["position"], r["role_name"]) for r in frame.iter_rows(named=True))
+    rows = (
+        (
+            r["cccd"],
+            r["full_name"],
+            r["unit_name"],
+            ACCOUNT_TYPES[r["account_type"]],
+            r["position"],
+            r["role_name"],
+        )
+        for r in frame.iter_rows(named=True)
+    )
     return excel.list_workbook(
-        "Danh sách người dùng", f"Đơn vị: {unit.name} và các đơn vị cấp dưới",
+        "Danh sách người dùng",
+        f"Đơn vị: {unit.name} và các đơn vị cấp dưới",
         ("Số căn cước công dân", "Họ và tên", "Đơn vị", "Loại tài khoản", "Chức vụ", "Vai trò"),
-        rows, (18, 28, 45, 14, 24, 24), clock.now())
+        rows,
+        (18, 28, 45, 14, 24, 24),
+        clock.now(),
+    )
 
 
 def _target(db: Db, actor: Actor, user_id: int) -> User:
@@ -88,9 +103,12 @@ def detail(db: Db, actor: Actor, user_id: int) -> UserDetail:
     require(actor, functions.USER_MANAGE)
     user = _target(db, actor, user_id)
     role = db.users.role(user.role_code)
-    return UserDetail(user, db.units.get(user.unit_id).name,
-                      role["name"] if role else user.role_code,
-                      functions.grouped(db.users.functions_of_role(user.role_code)))
+    return UserDetail(
+        user,
+        db.units.get(user.unit_id).name,
+        role["name"] if role else user.role_code,
+        functions.grouped(db.users.functions_of_role(user.role_code)),
+    )
 
 
 def roles(db: Db) -> list[dict]:
@@ -139,19 +157,34 @@ def create(db: Db, actor: Actor, draft: UserDraft) -> Created:
         fields = _validate(db, actor, draft)
         existing = db.users.active_by_cccd(fields["cccd"])
         if existing is not None:
-            raise Conflict(f"Công dân {existing.full_name} đã được tạo tài khoản đang hoạt động "
-                           "trong hệ thống")
+            raise Conflict(
+                f"Công dân {existing.full_name} đã được tạo tài khoản đang hoạt động trong hệ thống"
+            )
         now = clock.now()
         new_id = db.users.insert(fields, hashed, now, must_change_password=True)
-        record(db, actor, AuditEntry(ENTITY, new_id, "create", detail={
-            k: v for k, v in fields.items() if k != "cccd"}), now)
+        record(
+            db,
+            actor,
+            AuditEntry(
+                ENTITY, new_id, "create", detail={k: v for k, v in fields.items() if k != "cccd"}
+            ),
+            now,
+        )
         return Created(db.users.get(new_id), password)
 
     return db.atomic(tx)
 
 
-def update(db: Db, actor: Actor, user_id: int, unit_id: int, account_type: str, position: str,
-           role_code: str, expected_version: int) -> User:
+def update(
+    db: Db,
+    actor: Actor,
+    user_id: int,
+    unit_id: int,
+    account_type: str,
+    position: str,
+    role_code: str,
+    expected_version: int,
+) -> User:
     """Change unit, account type, position and role (the manual's editable fields)."""
     _require_admin(actor)
 
@@ -161,10 +194,16 @@ def update(db: Db, actor: Actor, user_id: int, unit_id: int, account_type: str, 
             raise PermissionDenied("Bạn không thể tự thay đổi quyền của chính mình")
         if not may_hold_account(actor, db.units.get(user.unit_id), user.account_type):
             raise PermissionDenied("Tài khoản này không thuộc phạm vi bạn được quản lý")
-        fields = _validate(db, actor, UserDraft(user.cccd, user.full_name, unit_id,
-                                                account_type, position, role_code))
-        changes = {k: fields[k] for k in ("unit_id", "account_type", "position", "role_code")
-                   if getattr(user, k) != fields[k]}
+        fields = _validate(
+            db,
+            actor,
+            UserDraft(user.cccd, user.full_name, unit_id, account_type, position, role_code),
+        )
+        changes = {
+            k: fields[k]
+            for k in ("unit_id", "account_type", "position", "role_code")
+            if getattr(user, k) != fields[k]
+        }
         now = clock.now()
         if not db.users.update(user.id, changes, expected_version, now):
             raise StaleVersion()
@@ -175,7 +214,7 @@ def update(db: Db, actor: Actor, user_id: int, unit_id: int, account_type: str, 
 
 
 def delete(db: Db, actor: Actor, user_id: int, expected_version: int) -> None:
-    """"Xoá tài khoản": the account is deactivated so the audit trail keeps the person."""
+    """ "Xoá tài khoản": the account is deactivated so the audit trail keeps the person."""
     _require_admin(actor)
 
     def tx(db: Db) -> None:
@@ -187,8 +226,12 @@ def delete(db: Db, actor: Actor, user_id: int, expected_version: int) -> None:
         now = clock.now()
         if not db.users.update(user.id, {"active": False}, expected_version, now):
             raise StaleVersion()
-        record(db, actor, AuditEntry(ENTITY, user.id, "delete",
-                                     detail={"full_name": user.full_name}), now)
+        record(
+            db,
+            actor,
+            AuditEntry(ENTITY, user.id, "delete", detail={"full_name": user.full_name}),
+            now,
+        )
 
     db.atomic(tx)
 
@@ -204,9 +247,17 @@ def reset_password(db: Db, actor: Actor, user_id: int, expected_version: int) ->
         if not may_hold_account(actor, db.units.get(user.unit_id), user.account_type):
             raise PermissionDenied("Tài khoản này không thuộc phạm vi bạn được quản lý")
         now = clock.now()
-        if not db.users.update(user.id, {"password_hash": hashed, "must_change_password": True,
-                                         "failed_logins": 0, "locked_until": None},
-                               expected_version, now):
+        if not db.users.update(
+            user.id,
+            {
+                "password_hash": hashed,
+                "must_change_password": True,
+                "failed_logins": 0,
+                "locked_until": None,
+            },
+            expected_version,
+            now,
+        ):
             raise StaleVersion()
         record(db, actor, AuditEntry(ENTITY, user.id, "reset_password"), now)
         return password
@@ -216,12 +267,16 @@ def reset_password(db: Db, actor: Actor, user_id: int, expected_version: int) ->
 
 def can_define_roles(actor: Actor) -> bool:
     """Roles are shared by the whole tree, so only the root unit's admins may change them."""
-    return (actor.is_admin and functions.USER_MANAGE in actor.functions
-            and actor.unit_path.count("/") == 2)
+    return (
+        actor.is_admin
+        and functions.USER_MANAGE in actor.functions
+        and actor.unit_path.count("/") == 2
+    )
 
 
-def save_role(db: Db, actor: Actor, code: str, name: str, description: str,
-              function_codes: list[str]) -> None:
+def save_role(
+    db: Db, actor: Actor, code: str, name: str, description: str, function_codes: list[str]
+) -> None:
     """Define or redefine a role as a set of functions."""
     _require_admin(actor)
     if not can_define_roles(actor):
@@ -240,7 +295,11 @@ def save_role(db: Db, actor: Actor, code: str, name: str, description: str,
     def tx(db: Db) -> None:
         now = clock.now()
         db.users.upsert_role(code, name, description, sorted(set(function_codes)))
-        record(db, actor, AuditEntry("role", None, "save",
-                                     detail={"code": code, "functions": function_codes}), now)
+        record(
+            db,
+            actor,
+            AuditEntry("role", None, "save", detail={"code": code, "functions": function_codes}),
+            now,
+        )
 
     db.atomic(tx)

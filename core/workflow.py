@@ -5,6 +5,7 @@ action (the unit that owns the item, or that unit's parent), the function the ac
 whether a reason is required. `available_actions` draws the buttons from the same table that
 `apply` enforces, so the screen can never offer what the rule refuses.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,8 +13,13 @@ from dataclasses import dataclass
 from core import clock
 from core.access import require_in_scope
 from core.audit import record
-from core.errors import NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed
-from core.errors import ValidationError
+from core.errors import (
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+    TransitionNotAllowed,
+    ValidationError,
+)
 from core.model import Actor, AuditEntry, Unit, WorkItem
 from core.store import Db
 from core.text import clean
@@ -45,8 +51,10 @@ class Workflow:
         if self.initial_state not in self.state_labels:
             raise ValueError(f"{self.kind}: unknown initial state {self.initial_state}")
         if not self.closed_states <= self.state_labels.keys():
-            raise ValueError(f"{self.kind}: unknown closed states "
-                             f"{sorted(self.closed_states - self.state_labels.keys())}")
+            raise ValueError(
+                f"{self.kind}: unknown closed states "
+                f"{sorted(self.closed_states - self.state_labels.keys())}"
+            )
         seen: set[tuple[str, str]] = set()
         for t in self.transitions:
             key = (t.state, t.action)
@@ -59,8 +67,7 @@ class Workflow:
             seen.add(key)
 
     def find(self, state: str, action: str) -> Transition | None:
-        return next((t for t in self.transitions if t.state == state and t.action == action),
-                    None)
+        return next((t for t in self.transitions if t.state == state and t.action == action), None)
 
     def label(self, state: str) -> str:
         return self.state_labels.get(state, state)
@@ -75,11 +82,15 @@ def position(actor: Actor, owner: Unit) -> str | None:
     return None
 
 
-def available_actions(flow: Workflow, actor: Actor, item: WorkItem, owner: Unit
-                      ) -> list[Transition]:
+def available_actions(
+    flow: Workflow, actor: Actor, item: WorkItem, owner: Unit
+) -> list[Transition]:
     where = position(actor, owner)
-    return [t for t in flow.transitions
-            if t.state == item.state and where in t.by and t.function in actor.functions]
+    return [
+        t
+        for t in flow.transitions
+        if t.state == item.state and where in t.by and t.function in actor.functions
+    ]
 
 
 def create(db: Db, flow: Workflow, actor: Actor, unit_id: int, title: str) -> WorkItem:
@@ -90,17 +101,24 @@ def create(db: Db, flow: Workflow, actor: Actor, unit_id: int, title: str) -> Wo
 
     def tx(db: Db) -> WorkItem:
         now = clock.now()
-        item_id = db.items.insert(flow.kind, unit_id, title, flow.initial_state, actor.user_id,
-                                  now)
-        record(db, actor, AuditEntry(flow.kind, item_id, "create",
-                                     to_state=flow.initial_state), now)
+        item_id = db.items.insert(flow.kind, unit_id, title, flow.initial_state, actor.user_id, now)
+        record(
+            db, actor, AuditEntry(flow.kind, item_id, "create", to_state=flow.initial_state), now
+        )
         return db.items.get(item_id)
 
     return db.atomic(tx)
 
 
-def apply(db: Db, flow: Workflow, actor: Actor, item_id: int, action: str,
-          reason: str | None = None, expected_version: int | None = None) -> WorkItem:
+def apply(
+    db: Db,
+    flow: Workflow,
+    actor: Actor,
+    item_id: int,
+    action: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> WorkItem:
     """Check and take one action: state, actor position, function, reason, version, audit."""
     reason = clean(reason, "Lý do", required=False, max_len=2000)
 
@@ -114,8 +132,8 @@ def apply(db: Db, flow: Workflow, actor: Actor, item_id: int, action: str,
         step = flow.find(item.state, action)
         if step is None:
             raise TransitionNotAllowed(
-                f"Không thể thực hiện thao tác này khi đang ở trạng thái "
-                f"“{flow.label(item.state)}”")
+                f"Không thể thực hiện thao tác này khi đang ở trạng thái “{flow.label(item.state)}”"
+            )
         where = position(actor, owner)
         if where not in step.by:
             raise PermissionDenied(f"Đơn vị của bạn không được “{step.label}” mục này")
@@ -124,11 +142,16 @@ def apply(db: Db, flow: Workflow, actor: Actor, item_id: int, action: str,
         if step.reason_required and not reason:
             raise ValidationError("Lý do", "không được để trống")
         now = clock.now()
-        if not db.items.set_state(item.id, step.new_state,
-                                  step.new_state not in flow.closed_states, item.version, now):
+        if not db.items.set_state(
+            item.id, step.new_state, step.new_state not in flow.closed_states, item.version, now
+        ):
             raise StaleVersion()
-        record(db, actor, AuditEntry(flow.kind, item.id, action, item.state, step.new_state,
-                                     reason), now)
+        record(
+            db,
+            actor,
+            AuditEntry(flow.kind, item.id, action, item.state, step.new_state, reason),
+            now,
+        )
         return db.items.get(item.id)
 
     return db.atomic(tx)

@@ -1,4 +1,5 @@
 """Dashboard (for now): the user's unit, its place in the tree, its subordinate units by level."""
+
 from __future__ import annotations
 
 import plotly.express as px
@@ -21,13 +22,21 @@ below = counts.filter(counts["rank"] > counts["rank"].min()) if counts.height el
 if below.height == 0:
     st.info("Đơn vị của bạn chưa có đơn vị cấp dưới.")
 else:
-    cols = st.columns(min(below.height, 5))
-    for col, row in zip(cols * 2, below.iter_rows(named=True)):
-        col.metric(row["level_name"], number(row["active_units"]),
-                   help=f"{number(row['inactive_units'])} đơn vị đã ngừng hoạt động")
-    fig = px.bar(below.to_pandas(), x="level_name", y="active_units", text="active_units",
-                 labels={"level_name": "Cấp", "active_units": "Số đơn vị đang hoạt động"},
-                 title="Số đơn vị cấp dưới theo cấp", color_discrete_sequence=["#C8102E"])
+    for col, row in zip(st.columns(below.height), below.iter_rows(named=True), strict=True):
+        col.metric(
+            row["level_name"],
+            number(row["active_units"]),
+            help=f"{number(row['inactive_units'])} đơn vị đã ngừng hoạt động",
+        )
+    fig = px.bar(
+        below.to_pandas(),
+        x="level_name",
+        y="active_units",
+        text="active_units",
+        labels={"level_name": "Cấp", "active_units": "Số đơn vị đang hoạt động"},
+        title="Số đơn vị cấp dưới theo cấp",
+        color_discrete_sequence=["#C8102E"],
+    )
     fig.update_traces(texttemplate="%{text:,}")
     fig.update_layout(separators=",.", height=380)
     st.plotly_chart(fig, config={"displayModeBar": False})

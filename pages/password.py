@@ -1,4 +1,5 @@
 """Đổi mật khẩu."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -11,10 +12,10 @@ actor = session.require_page(None)
 st.title("Đổi mật khẩu")
 with st.form("doi_mat_khau", clear_on_submit=True):
     current = st.text_input("Mật khẩu hiện tại *", type="password")
-    new = st.text_input("Mật khẩu mới *", type="password",
-                        help="Ít nhất 8 ký tự, gồm cả chữ và số")
+    new = st.text_input("Mật khẩu mới *", type="password", help="Ít nhất 8 ký tự, gồm cả chữ và số")
     confirm = st.text_input("Nhập lại mật khẩu mới *", type="password")
     if st.form_submit_button("Lưu", type="primary"):
-        if session.attempt(lambda: auth.change_password(session.db(), actor, current, new,
-                                                        confirm)):
+        if session.attempt(
+            lambda: auth.change_password(session.db(), actor, current, new, confirm)
+        ):
             st.success("Đổi mật khẩu thành công")

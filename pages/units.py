@@ -1,4 +1,5 @@
 """Quản lý đơn vị: the tree level by level, search, detail, and every edit in a dialog."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -25,8 +26,9 @@ def select(unit_id: int) -> None:
 
 def toggle(unit_id: int) -> None:
     opened = st.session_state[EXPANDED]
-    st.session_state[EXPANDED] = ([i for i in opened if i != unit_id] if unit_id in opened
-                                  else [*opened, unit_id])
+    st.session_state[EXPANDED] = (
+        [i for i in opened if i != unit_id] if unit_id in opened else [*opened, unit_id]
+    )
 
 
 def confirm(question: str, action, success: str) -> None:
@@ -39,8 +41,9 @@ def add_dialog(parent_id: int) -> None:
     parent = hierarchy.get_unit(db, actor, parent_id)
     st.caption(f"Đơn vị cấp trên: **{parent.name}**")
     draft = unit_form.show(catalogs, "add_unit")
-    if draft and session.attempt(lambda: hierarchy.add_unit(db, actor, parent.id, draft),
-                                 "Thêm mới đơn vị thành công"):
+    if draft and session.attempt(
+        lambda: hierarchy.add_unit(db, actor, parent.id, draft), "Thêm mới đơn vị thành công"
+    ):
         if parent.id not in st.session_state[EXPANDED]:
             toggle(parent.id)
         dialogs.finish()
@@ -51,8 +54,9 @@ def update_dialog(unit_id: int) -> None:
     unit = hierarchy.get_unit(db, actor, unit_id)
     draft = unit_form.show(catalogs, "update_unit", unit)
     if draft and session.attempt(
-            lambda: hierarchy.update_unit(db, actor, unit.id, draft, unit.version),
-            "Cập nhật đơn vị thành công"):
+        lambda: hierarchy.update_unit(db, actor, unit.id, draft, unit.version),
+        "Cập nhật đơn vị thành công",
+    ):
         dialogs.finish()
 
 
@@ -64,17 +68,18 @@ def delete_dialog(unit_id: int) -> None:
         hierarchy.delete_unit(db, actor, unit.id, unit.version)
         st.session_state.pop(SELECTED, None)
 
-    confirm(f"Bạn chắc chắn muốn xoá đơn vị **{unit.name}** không?", act,
-            "Xoá đơn vị thành công")
+    confirm(f"Bạn chắc chắn muốn xoá đơn vị **{unit.name}** không?", act, "Xoá đơn vị thành công")
 
 
 @st.dialog("Thay đổi trạng thái hoạt động", on_dismiss=dialogs.close)
 def active_dialog(unit_id: int) -> None:
     unit = hierarchy.get_unit(db, actor, unit_id)
     verb = "kích hoạt lại" if not unit.active else "ngừng hoạt động"
-    confirm(f"Bạn chắc chắn muốn {verb} đơn vị **{unit.name}** không?",
-            lambda: hierarchy.set_active(db, actor, unit.id, not unit.active, unit.version),
-            f"Đã {verb} đơn vị")
+    confirm(
+        f"Bạn chắc chắn muốn {verb} đơn vị **{unit.name}** không?",
+        lambda: hierarchy.set_active(db, actor, unit.id, not unit.active, unit.version),
+        f"Đã {verb} đơn vị",
+    )
 
 
 @st.dialog("Di chuyển đơn vị", width="large", on_dismiss=dialogs.close)
@@ -83,42 +88,63 @@ def move_dialog(unit_id: int) -> None:
     st.write(f"Chuyển **{unit.name}** cùng toàn bộ đơn vị cấp dưới sang đơn vị cấp trên mới.")
     target = unit_picker(db, actor, "Đơn vị cấp trên mới *", "move", exclude={unit.id})
     if target is not None:
-        confirm("Xác nhận di chuyển?",
-                lambda: restructure.move_unit(db, actor, unit.id, target, unit.version),
-                "Di chuyển đơn vị thành công")
+        confirm(
+            "Xác nhận di chuyển?",
+            lambda: restructure.move_unit(db, actor, unit.id, target, unit.version),
+            "Di chuyển đơn vị thành công",
+        )
 
 
 @st.dialog("Sáp nhập đơn vị", width="large", on_dismiss=dialogs.close)
 def merge_dialog(target_id: int) -> None:
     target = hierarchy.get_unit(db, actor, target_id)
-    st.write(f"Các đơn vị được chọn sẽ sáp nhập vào **{target.name}**: đơn vị cấp dưới, công "
-             "việc đang mở và tài khoản chuyển sang đơn vị này; đơn vị cũ ngừng hoạt động và "
-             "được lưu trong lịch sử.")
+    st.write(
+        f"Các đơn vị được chọn sẽ sáp nhập vào **{target.name}**: đơn vị cấp dưới, công "
+        "việc đang mở và tài khoản chuyển sang đơn vị này; đơn vị cũ ngừng hoạt động và "
+        "được lưu trong lịch sử."
+    )
     text = st.text_input("Tìm đơn vị sáp nhập", placeholder="Nhập tên hoặc mã đơn vị")
-    found = [u for u in hierarchy.find_units(db, actor, text) if u.id not in
-             (target.id, actor.unit_id)]
-    chosen = st.multiselect("Đơn vị sáp nhập *", [u.id for u in found],
-                            format_func={u.id: f"{u.name} ({u.code})" for u in found}.get)
+    found = [
+        u for u in hierarchy.find_units(db, actor, text) if u.id not in (target.id, actor.unit_id)
+    ]
+    chosen = st.multiselect(
+        "Đơn vị sáp nhập *",
+        [u.id for u in found],
+        format_func={u.id: f"{u.name} ({u.code})" for u in found}.get,
+    )
     if chosen:
-        confirm(f"Sáp nhập {len(chosen)} đơn vị vào **{target.name}**?",
-                lambda: restructure.merge_units(db, actor, chosen, target.id),
-                "Sáp nhập đơn vị thành công")
+        confirm(
+            f"Sáp nhập {len(chosen)} đơn vị vào **{target.name}**?",
+            lambda: restructure.merge_units(db, actor, chosen, target.id),
+            "Sáp nhập đơn vị thành công",
+        )
 
 
 def tree_table() -> None:
     rows = hierarchy.tree_rows(db, actor, set(st.session_state[EXPANDED]))
-    frame = pl.DataFrame({
-        "Đơn vị": ["\u2003\u2003" * (r.unit.depth - rows[0].unit.depth)
-                   + ("▾ " if r.expanded and r.has_children else "▸ " if r.has_children
-                      else "• ") + r.unit.name for r in rows],
-        "Mã": [r.unit.code for r in rows],
-        "Cấp": [LEVELS.get(r.unit.level_code, r.unit.level_code) for r in rows],
-        "Trạng thái": ["Hoạt động" if r.unit.active else "Ngừng hoạt động" for r in rows],
-    })
-    event = st.dataframe(frame, on_select="rerun", selection_mode="single-row",
-                         hide_index=True, width="stretch", height=560,
-                         column_config={"Đơn vị": st.column_config.TextColumn(width="large")},
-                         key=f"tree_{hash(tuple(st.session_state[EXPANDED]))}")
+    frame = pl.DataFrame(
+        {
+            "Đơn vị": [
+                "\u2003\u2003" * (r.unit.depth - rows[0].unit.depth)
+                + ("▾ " if r.expanded and r.has_children else "▸ " if r.has_children else "• ")
+                + r.unit.name
+                for r in rows
+            ],
+            "Mã": [r.unit.code for r in rows],
+            "Cấp": [LEVELS.get(r.unit.level_code, r.unit.level_code) for r in rows],
+            "Trạng thái": ["Hoạt động" if r.unit.active else "Ngừng hoạt động" for r in rows],
+        }
+    )
+    event = st.dataframe(
+        frame,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        height=560,
+        column_config={"Đơn vị": st.column_config.TextColumn(width="large")},
+        key=f"tree_{hash(tuple(st.session_state[EXPANDED]))}",
+    )
     picked = event.selection.rows
     if picked:
         row = rows[picked[0]]
@@ -130,8 +156,14 @@ def tree_table() -> None:
 
 
 def action(column, label: str, dialog: str, unit_id: int, icon: str) -> None:
-    column.button(label, icon=icon, width="stretch", on_click=dialogs.open_dialog,
-                  args=(dialog, unit_id), key=f"{dialog}_{unit_id}")
+    column.button(
+        label,
+        icon=icon,
+        width="stretch",
+        on_click=dialogs.open_dialog,
+        args=(dialog, unit_id),
+        key=f"{dialog}_{unit_id}",
+    )
 
 
 def detail_panel(unit_id: int) -> None:
@@ -143,13 +175,23 @@ def detail_panel(unit_id: int) -> None:
     st.subheader(u.name)
     st.caption(" › ".join(d.path_names))
     if not u.active:
-        st.warning("Đơn vị đã ngừng hoạt động"
-                   + (f"; đã sáp nhập vào **{d.successor_name}**" if d.successor_name else ""))
-    info = {"Mã": u.code, "Cấp": d.level_name, "Loại": d.type_name,
-            "Đơn vị cấp trên": d.parent_name or "—", "Tỉnh/Thành phố": u.province or "—",
-            "Huyện (trước 01/07/2025)": u.district or "—", "Xã/Phường": u.commune or "—",
-            "Địa chỉ chi tiết": u.address or "—", "Mô tả chi tiết": u.description or "—",
-            "Số đơn vị cấp dưới": number(d.children), "Số tài khoản": number(d.users)}
+        st.warning(
+            "Đơn vị đã ngừng hoạt động"
+            + (f"; đã sáp nhập vào **{d.successor_name}**" if d.successor_name else "")
+        )
+    info = {
+        "Mã": u.code,
+        "Cấp": d.level_name,
+        "Loại": d.type_name,
+        "Đơn vị cấp trên": d.parent_name or "—",
+        "Tỉnh/Thành phố": u.province or "—",
+        "Huyện (trước 01/07/2025)": u.district or "—",
+        "Xã/Phường": u.commune or "—",
+        "Địa chỉ chi tiết": u.address or "—",
+        "Mô tả chi tiết": u.description or "—",
+        "Số đơn vị cấp dưới": number(d.children),
+        "Số tài khoản": number(d.users),
+    }
     st.table(pl.DataFrame({"Thông tin": list(info), "Giá trị": list(info.values())}))
     a, b = st.columns(2)
     if u.active:
@@ -158,27 +200,49 @@ def detail_panel(unit_id: int) -> None:
     if u.id != actor.unit_id:
         a, b = st.columns(2)
         action(a, "Xóa", "delete", u.id, ":material/delete:")
-        action(b, "Kích hoạt lại" if not u.active else "Ngừng hoạt động", "active", u.id,
-               ":material/block:")
+        action(
+            b,
+            "Kích hoạt lại" if not u.active else "Ngừng hoạt động",
+            "active",
+            u.id,
+            ":material/block:",
+        )
         if u.active:
             a, b = st.columns(2)
             action(a, "Di chuyển", "move", u.id, ":material/drive_file_move:")
             action(b, "Sáp nhập vào đây", "merge", u.id, ":material/merge:")
     if d.children:
-        st.button("Thu gọn cấp dưới" if u.id in st.session_state[EXPANDED] else "Mở cấp dưới",
-                  icon=":material/unfold_more:", width="stretch", on_click=toggle, args=(u.id,))
+        st.button(
+            "Thu gọn cấp dưới" if u.id in st.session_state[EXPANDED] else "Mở cấp dưới",
+            icon=":material/unfold_more:",
+            width="stretch",
+            on_click=toggle,
+            args=(u.id,),
+        )
 
 
 st.title("Quản lý đơn vị")
 top_left, top_mid, top_right = st.columns([4, 1, 1])
-query = top_left.text_input("Tìm kiếm đơn vị", placeholder="Nhập tên hoặc mã đơn vị",
-                            label_visibility="collapsed")
-top_mid.download_button("Tải Excel", lambda: hierarchy.export_xlsx(store.db(), actor),
-                        file_name="danh_sach_don_vi.xlsx", icon=":material/download:",
-                        width="stretch", mime=XLSX, on_click="ignore")
-top_right.button("Thêm mới", type="primary", icon=":material/add:", width="stretch",
-                 on_click=dialogs.open_dialog,
-                 args=("add", st.session_state.get(SELECTED, actor.unit_id)))
+query = top_left.text_input(
+    "Tìm kiếm đơn vị", placeholder="Nhập tên hoặc mã đơn vị", label_visibility="collapsed"
+)
+top_mid.download_button(
+    "Tải Excel",
+    lambda: hierarchy.export_xlsx(store.db(), actor),
+    file_name="danh_sach_don_vi.xlsx",
+    icon=":material/download:",
+    width="stretch",
+    mime=XLSX,
+    on_click="ignore",
+)
+top_right.button(
+    "Thêm mới",
+    type="primary",
+    icon=":material/add:",
+    width="stretch",
+    on_click=dialogs.open_dialog,
+    args=("add", st.session_state.get(SELECTED, actor.unit_id)),
+)
 
 left, right = st.columns([11, 9], gap="medium")
 with left:
@@ -187,8 +251,13 @@ with left:
         if not found:
             st.info("Không tìm thấy đơn vị phù hợp")
         for unit in found:
-            st.button(f"{unit.name} · {unit.code}", key=f"found_{unit.id}", on_click=select,
-                      args=(unit.id,), width="stretch")
+            st.button(
+                f"{unit.name} · {unit.code}",
+                key=f"found_{unit.id}",
+                on_click=select,
+                args=(unit.id,),
+                width="stretch",
+            )
     else:
         tree_table()
 with right:
@@ -197,5 +266,13 @@ with right:
     else:
         st.info("Chọn một đơn vị trong cây để xem chi tiết")
 
-dialogs.show({"add": add_dialog, "update": update_dialog, "delete": delete_dialog,
-              "active": active_dialog, "move": move_dialog, "merge": merge_dialog})
+dialogs.show(
+    {
+        "add": add_dialog,
+        "update": update_dialog,
+        "delete": delete_dialog,
+        "active": active_dialog,
+        "move": move_dialog,
+        "merge": merge_dialog,
+    }
+)

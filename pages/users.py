@@ -1,4 +1,5 @@
 """Quản lý người dùng: search, list, detail, add, update, delete; roles for the root's admins."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -36,20 +37,30 @@ def add_dialog(_: int | None) -> None:
         cccd = st.text_input("Số căn cước công dân *", max_chars=12)
         name = st.text_input("Họ và tên *")
         unit_id = unit_picker(db, actor, "Đơn vị *", "new_user_unit", default_id=actor.unit_id)
-        kind = st.selectbox("Loại tài khoản *", list(ACCOUNT_TYPES), format_func=ACCOUNT_TYPES.get,
-                            index=1)
+        kind = st.selectbox(
+            "Loại tài khoản *", list(ACCOUNT_TYPES), format_func=ACCOUNT_TYPES.get, index=1
+        )
         position = st.text_input("Chức vụ *", placeholder="Ví dụ: Cán bộ, Chuyên viên")
-        role = st.selectbox("Vai trò *", list(ROLES), format_func=ROLE_NAMES.get,
-                            index=None, placeholder="Chọn vai trò")
+        role = st.selectbox(
+            "Vai trò *",
+            list(ROLES),
+            format_func=ROLE_NAMES.get,
+            index=None,
+            placeholder="Chọn vai trò",
+        )
     with right:
         role_functions(role)
     if st.button("Lưu", type="primary"):
-        created = session.attempt(lambda: users.create(db, actor, UserDraft(
-            cccd, name, unit_id or 0, kind, position, role or "")), "Thêm mới người dùng thành công")
+        draft = UserDraft(cccd, name, unit_id or 0, kind, position, role or "")
+        created = session.attempt(
+            lambda: users.create(db, actor, draft), "Thêm mới người dùng thành công"
+        )
         if created:
             st.success(f"Đã tạo tài khoản cho {created.user.full_name}.")
-            st.info(f"Mật khẩu đăng nhập lần đầu: **{created.initial_password}** — chỉ hiển thị "
-                    "một lần, hãy chuyển cho người dùng; họ sẽ được yêu cầu đổi mật khẩu.")
+            st.info(
+                f"Mật khẩu đăng nhập lần đầu: **{created.initial_password}** — chỉ hiển thị "
+                "một lần, hãy chuyển cho người dùng; họ sẽ được yêu cầu đổi mật khẩu."
+            )
 
 
 def _detail(user_id: int) -> users.UserDetail | None:
@@ -71,20 +82,29 @@ def update_dialog(user_id: int) -> None:
         st.text_input("Họ và tên", u.full_name, disabled=True)
         unit_id = unit_picker(db, actor, "Đơn vị *", "edit_user_unit", default_id=u.unit_id)
         kinds = list(ACCOUNT_TYPES)
-        kind = st.selectbox("Loại tài khoản *", kinds, format_func=ACCOUNT_TYPES.get,
-                            index=kinds.index(u.account_type))
+        kind = st.selectbox(
+            "Loại tài khoản *",
+            kinds,
+            format_func=ACCOUNT_TYPES.get,
+            index=kinds.index(u.account_type),
+        )
         position = st.text_input("Chức vụ *", u.position)
         codes = list(ROLES)
-        role = st.selectbox("Vai trò *", codes, format_func=ROLE_NAMES.get,
-                            index=codes.index(u.role_code) if u.role_code in codes else None)
+        role = st.selectbox(
+            "Vai trò *",
+            codes,
+            format_func=ROLE_NAMES.get,
+            index=codes.index(u.role_code) if u.role_code in codes else None,
+        )
     with right:
         role_functions(role)
     cancel, save = st.columns(2)
     if cancel.button("Hủy", width="stretch"):
         dialogs.finish()
     if save.button("Lưu", type="primary", width="stretch") and session.attempt(
-            lambda: users.update(db, actor, u.id, unit_id or 0, kind, position, role or "",
-                                 u.version), "Cập nhật người dùng thành công!"):
+        lambda: users.update(db, actor, u.id, unit_id or 0, kind, position, role or "", u.version),
+        "Cập nhật người dùng thành công!",
+    ):
         dialogs.finish()
 
 
@@ -107,11 +127,13 @@ def reset_dialog(user_id: int) -> None:
     detail = _detail(user_id)
     if detail is None:
         return
-    st.write(f"Cấp mật khẩu mới cho **{detail.user.full_name}**? Mật khẩu cũ sẽ không dùng "
-             "được nữa.")
+    st.write(
+        f"Cấp mật khẩu mới cho **{detail.user.full_name}**? Mật khẩu cũ sẽ không dùng được nữa."
+    )
     if st.button("Xác nhận", type="primary"):
-        password = session.attempt(lambda: users.reset_password(db, actor, detail.user.id,
-                                                                detail.user.version))
+        password = session.attempt(
+            lambda: users.reset_password(db, actor, detail.user.id, detail.user.version)
+        )
         if password:
             st.info(f"Mật khẩu mới: **{password}** — chỉ hiển thị một lần.")
 
@@ -124,17 +146,31 @@ def detail_panel(user_id: int) -> None:
     u = d.user
     st.subheader("Thông tin người dùng")
     info, funcs = st.columns(2)
-    info.markdown(f"**Số căn cước công dân:** {u.cccd}  \n**Họ và tên:** {u.full_name}  \n"
-                f"**Đơn vị:** {d.unit_name}  \n**Loại tài khoản:** "
-                f"{ACCOUNT_TYPES[u.account_type]}  \n**Chức vụ:** {u.position}  \n"
-                f"**Vai trò:** {d.role_name}")
+    info.markdown(
+        f"**Số căn cước công dân:** {u.cccd}  \n**Họ và tên:** {u.full_name}  \n"
+        f"**Đơn vị:** {d.unit_name}  \n**Loại tài khoản:** "
+        f"{ACCOUNT_TYPES[u.account_type]}  \n**Chức vụ:** {u.position}  \n"
+        f"**Vai trò:** {d.role_name}"
+    )
     with funcs:
         role_functions(u.role_code)
-    for column, (label, name, icon) in zip(st.columns(4), (
-            ("Cập nhật", "update", ":material/edit:"), ("Xoá", "delete", ":material/delete:"),
-            ("Cấp lại mật khẩu", "reset", ":material/lock_reset:"))):
-        column.button(label, icon=icon, width="stretch", key=f"{name}_{u.id}",
-                      on_click=dialogs.open_dialog, args=(name, u.id))
+    for column, (label, name, icon) in zip(
+        st.columns(3),
+        (
+            ("Cập nhật", "update", ":material/edit:"),
+            ("Xoá", "delete", ":material/delete:"),
+            ("Cấp lại mật khẩu", "reset", ":material/lock_reset:"),
+        ),
+        strict=True,
+    ):
+        column.button(
+            label,
+            icon=icon,
+            width="stretch",
+            key=f"{name}_{u.id}",
+            on_click=dialogs.open_dialog,
+            args=(name, u.id),
+        )
 
 
 def user_list() -> None:
@@ -144,72 +180,115 @@ def user_list() -> None:
         name = b.text_input("Họ và tên", key="f_name")
         with c:
             unit_q = st.text_input("Đơn vị", key="f_unit", placeholder="Tên hoặc mã đơn vị")
-        role = d.selectbox("Vai trò", ["", *ROLES], key="f_role",
-                           format_func=ROLE_NAMES.get)
+        role = d.selectbox("Vai trò", ["", *ROLES], key="f_role", format_func=ROLE_NAMES.get)
     unit_id = None
     if unit_q.strip():
         from core.hierarchy import find_units
+
         matches = find_units(db, actor, unit_q, limit=1)
         unit_id = matches[0].id if matches else -1
     size = st.session_state.get("users_size", 10)
     page = st.session_state.get(PAGE, 1)
-    frame, total = users.search(db, actor, users.UserFilter(cccd, name, unit_id, role or ""),
-                                page, size)
+    frame, total = users.search(
+        db, actor, users.UserFilter(cccd, name, unit_id, role or ""), page, size
+    )
     pages = max(1, -(-total // size))
     if page > pages:
         st.session_state[PAGE] = page = 1
-        frame, total = users.search(db, actor, users.UserFilter(cccd, name, unit_id, role or ""),
-                                    page, size)
+        frame, total = users.search(
+            db, actor, users.UserFilter(cccd, name, unit_id, role or ""), page, size
+        )
     if total == 0:
         st.info("Không có tài khoản nào phù hợp với điều kiện tìm kiếm")
         return
     view = frame.select(
         (frame.with_row_index("STT", offset=(page - 1) * size + 1)["STT"]),
-        frame["cccd"].alias("Số căn cước công dân"), frame["full_name"].alias("Họ và tên"),
+        frame["cccd"].alias("Số căn cước công dân"),
+        frame["full_name"].alias("Họ và tên"),
         frame["unit_name"].alias("Đơn vị"),
         frame["account_type"].replace_strict(ACCOUNT_TYPES).alias("Loại tài khoản"),
-        frame["position"].alias("Chức vụ"), frame["role_name"].alias("Vai trò"))
-    event = st.dataframe(view, on_select="rerun", selection_mode="single-row", hide_index=True,
-                         width="stretch", key=f"users_{page}_{size}_{cccd}_{name}_{role}")
+        frame["position"].alias("Chức vụ"),
+        frame["role_name"].alias("Vai trò"),
+    )
+    event = st.dataframe(
+        view,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        key=f"users_{page}_{size}_{cccd}_{name}_{role}",
+    )
     if event.selection.rows:
         st.session_state[SELECTED] = frame["id"][event.selection.rows[0]]
     a, x, b, c = st.columns([2, 1, 1, 1])
     a.caption(f"Tổng số {number(total)} tài khoản")
     flt = users.UserFilter(cccd, name, unit_id, role or "")
-    x.download_button("Tải Excel", lambda: users.export_xlsx(store.db(), actor, flt),
-                      file_name="danh_sach_nguoi_dung.xlsx", icon=":material/download:",
-                      on_click="ignore", width="stretch",
-                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    b.selectbox("Số dòng", users.PAGE_SIZES, key="users_size",
-                format_func=PAGE_SIZE_LABELS.get, label_visibility="collapsed")
+    x.download_button(
+        "Tải Excel",
+        lambda: users.export_xlsx(store.db(), actor, flt),
+        file_name="danh_sach_nguoi_dung.xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+        width="stretch",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    b.selectbox(
+        "Số dòng",
+        users.PAGE_SIZES,
+        key="users_size",
+        format_func=PAGE_SIZE_LABELS.get,
+        label_visibility="collapsed",
+    )
     c.number_input("Trang", 1, pages, key=PAGE, label_visibility="collapsed")
 
 
 def roles_tab() -> None:
-    st.dataframe({"Mã vai trò": list(ROLES), "Tên vai trò": [r["name"] for r in ROLES.values()],
-                  "Chức năng": [", ".join(functions.BY_CODE[f].name for f in r["functions"] or [])
-                                for r in ROLES.values()]}, hide_index=True, width="stretch")
+    st.dataframe(
+        {
+            "Mã vai trò": list(ROLES),
+            "Tên vai trò": [r["name"] for r in ROLES.values()],
+            "Chức năng": [
+                ", ".join(functions.BY_CODE[f].name for f in r["functions"] or [])
+                for r in ROLES.values()
+            ],
+        },
+        hide_index=True,
+        width="stretch",
+    )
     st.subheader("Thêm mới / cập nhật vai trò")
     codes = ["", *ROLES]
-    base = st.selectbox("Dựa trên vai trò", codes, format_func=ROLE_NAMES.get,
-                        help="Chọn một vai trò để sửa, hoặc để trống để tạo vai trò mới")
+    base = st.selectbox(
+        "Dựa trên vai trò",
+        codes,
+        format_func=ROLE_NAMES.get,
+        help="Chọn một vai trò để sửa, hoặc để trống để tạo vai trò mới",
+    )
     role = ROLES.get(base, {})
     with st.form(f"role_{base}"):
         code = st.text_input("Mã vai trò *", value=role.get("code", ""))
         name = st.text_input("Tên vai trò *", value=role.get("name", ""))
         description = st.text_input("Mô tả", value=role.get("description") or "")
-        chosen = st.multiselect("Danh sách chức năng *", list(functions.BY_CODE),
-                                default=role.get("functions") or [],
-                                format_func=FUNCTION_NAMES.get)
+        chosen = st.multiselect(
+            "Danh sách chức năng *",
+            list(functions.BY_CODE),
+            default=role.get("functions") or [],
+            format_func=FUNCTION_NAMES.get,
+        )
         if st.form_submit_button("Lưu", type="primary") and session.attempt(
-                lambda: users.save_role(db, actor, code, name, description, chosen),
-                "Lưu vai trò thành công"):
+            lambda: users.save_role(db, actor, code, name, description, chosen),
+            "Lưu vai trò thành công",
+        ):
             st.rerun()
 
 
 def users_tab() -> None:
-    st.button("Thêm mới", type="primary", icon=":material/person_add:",
-              on_click=dialogs.open_dialog, args=("add", None))
+    st.button(
+        "Thêm mới",
+        type="primary",
+        icon=":material/person_add:",
+        on_click=dialogs.open_dialog,
+        args=("add", None),
+    )
     user_list()
     if st.session_state.get(SELECTED):
         with st.container(border=True):
@@ -228,5 +307,6 @@ if users.can_define_roles(actor):
 else:
     users_tab()
 
-dialogs.show({"add": add_dialog, "update": update_dialog, "delete": delete_dialog,
-              "reset": reset_dialog})
+dialogs.show(
+    {"add": add_dialog, "update": update_dialog, "delete": delete_dialog, "reset": reset_dialog}
+)

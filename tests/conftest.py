@@ -1,4 +1,5 @@
 """Fixtures shared by every test: a fresh DuckDB file per test, fast bcrypt, a small tree."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The audit trail: one row for every change, written inside the change's transaction."""
+
 from __future__ import annotations
 
 import json
@@ -16,22 +17,39 @@ class AuditRepo:
     def __init__(self, db: Db) -> None:
         self.db = db
 
-    def write(self, entry: AuditEntry, actor_user_id: int | None, actor_name: str | None,
-              actor_unit_id: int | None, at: Any) -> None:
+    def write(
+        self,
+        entry: AuditEntry,
+        actor_user_id: int | None,
+        actor_name: str | None,
+        actor_unit_id: int | None,
+        at: Any,
+    ) -> None:
         self.db.execute(
             "INSERT INTO audit_log (at_time, actor_user_id, actor_name, actor_unit_id, entity,"
             " entity_id, action, from_state, to_state, reason, detail)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [at, actor_user_id, actor_name, actor_unit_id, entry.entity, entry.entity_id,
-             entry.action, entry.from_state, entry.to_state, entry.reason,
-             json.dumps(entry.detail, ensure_ascii=False, default=str)
-             if entry.detail else None])
+            [
+                at,
+                actor_user_id,
+                actor_name,
+                actor_unit_id,
+                entry.entity,
+                entry.entity_id,
+                entry.action,
+                entry.from_state,
+                entry.to_state,
+                entry.reason,
+                json.dumps(entry.detail, ensure_ascii=False, default=str) if entry.detail else None,
+            ],
+        )
 
     def history(self, entity: str, entity_id: int) -> pl.DataFrame:
         return self.db.frame(
             "SELECT at_time, actor_name, action, from_state, to_state, reason, detail "
             "FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id",
-            [entity, entity_id])
+            [entity, entity_id],
+        )
 
     def count(self, entity: str | None = None) -> int:
         if entity is None:

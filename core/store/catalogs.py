@@ -1,4 +1,5 @@
 """SQL for the catalogs: unit levels, unit types, provinces."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -24,8 +25,9 @@ class CatalogRepo:
         return self.db.scalar("SELECT rank FROM unit_level WHERE code = ? AND active", [code])
 
     def has_type(self, code: str) -> bool:
-        return bool(self.db.scalar(
-            "SELECT count(*) FROM unit_type WHERE code = ? AND active", [code]))
+        return bool(
+            self.db.scalar("SELECT count(*) FROM unit_type WHERE code = ? AND active", [code])
+        )
 
     def has_province(self, name: str) -> bool:
         return bool(self.db.scalar("SELECT count(*) FROM province WHERE name = ?", [name]))

@@ -5,6 +5,7 @@ DuckDB lets one process hold a database file for writing, so the process opens i
 `Db.atomic`, which is the one place that begins, commits, rolls back and retries transactions
 that lost an optimistic-concurrency race inside DuckDB.
 """
+
 from __future__ import annotations
 
 import random
@@ -88,7 +89,7 @@ class Db:
     def rows(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
         res = self.cur.execute(sql, params or [])
         cols = [d[0] for d in res.description]
-        return [dict(zip(cols, r)) for r in res.fetchall()]
+        return [dict(zip(cols, r, strict=True)) for r in res.fetchall()]
 
     def one(self, sql: str, params: Any = None) -> dict[str, Any] | None:
         found = self.rows(sql, params)
@@ -127,7 +128,7 @@ class Db:
                     raise DomainError(
                         "Hệ thống đang bận do nhiều người cùng cập nhật, vui lòng thử lại"
                     ) from None
-                time.sleep(_BACKOFF_SECONDS * 2 ** attempt * (0.5 + random.random()))
+                time.sleep(_BACKOFF_SECONDS * 2**attempt * (0.5 + random.random()))
             except BaseException:
                 self._rollback()
                 raise

@@ -1,4 +1,5 @@
 """SQL for the generic workflow items that reports, registrations and tasks hang off."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -19,36 +20,48 @@ class ItemRepo:
         row = self.db.one(f"SELECT {_COLS} FROM work_item WHERE id = ?", [item_id])
         return WorkItem(**row) if row else None
 
-    def insert(self, kind: str, unit_id: int, title: str, state: str, created_by: int | None,
-               now: Any) -> int:
+    def insert(
+        self, kind: str, unit_id: int, title: str, state: str, created_by: int | None, now: Any
+    ) -> int:
         new_id = self.db.scalar("SELECT nextval('work_item_id_seq')")
         self.db.execute(
             "INSERT INTO work_item (id, kind, unit_id, title, state, created_by, created_at,"
             " updated_at) VALUES (?,?,?,?,?,?,?,?)",
-            [new_id, kind, unit_id, title, state, created_by, now, now])
+            [new_id, kind, unit_id, title, state, created_by, now, now],
+        )
         return new_id
 
-    def set_state(self, item_id: int, state: str, is_open: bool, expected_version: int,
-                  now: Any) -> bool:
+    def set_state(
+        self, item_id: int, state: str, is_open: bool, expected_version: int, now: Any
+    ) -> bool:
         done = self.db.execute(
             "UPDATE work_item SET state = ?, is_open = ?, version = version + 1, updated_at = ? "
             "WHERE id = ? AND version = ?",
-            [state, is_open, now, item_id, expected_version])[0]
+            [state, is_open, now, item_id, expected_version],
+        )[0]
         return bool(done and done[0])
 
     def move_open(self, from_unit_ids: list[int], to_unit_id: int, now: Any) -> list[int]:
-        moved = [r[0] for r in self.db.execute(
-            "SELECT id FROM work_item WHERE is_open AND unit_id IN (SELECT unnest(?))",
-            [from_unit_ids])]
+        moved = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM work_item WHERE is_open AND unit_id IN (SELECT unnest(?))",
+                [from_unit_ids],
+            )
+        ]
         if moved:
             self.db.execute(
                 "UPDATE work_item SET unit_id = ?, version = version + 1, updated_at = ? "
-                "WHERE id IN (SELECT unnest(?))", [to_unit_id, now, moved])
+                "WHERE id IN (SELECT unnest(?))",
+                [to_unit_id, now, moved],
+            )
         return moved
 
     def in_scope(self, scope_path: str, kind: str) -> list[WorkItem]:
         rows = self.db.rows(
             f"SELECT {', '.join('i.' + c.strip() for c in _COLS.split(','))} "
             "FROM work_item i JOIN unit u ON u.id = i.unit_id "
-            "WHERE starts_with(u.path, ?) AND i.kind = ? ORDER BY i.id", [scope_path, kind])
+            "WHERE starts_with(u.path, ?) AND i.kind = ? ORDER BY i.id",
+            [scope_path, kind],
+        )
         return [WorkItem(**r) for r in rows]

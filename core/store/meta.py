@@ -1,4 +1,5 @@
 """Key/value facts about the database itself (its mode, when it was seeded)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

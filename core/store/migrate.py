@@ -2,6 +2,7 @@
 
 A migration file is never edited once it has landed; a change is a new, higher-numbered file.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +32,9 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(path.read_text(encoding="utf-8")).fetchall()
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?)",
-                        [path.stem, clock.now()]).fetchall()
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?)", [path.stem, clock.now()]
+            ).fetchall()
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

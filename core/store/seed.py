@@ -4,6 +4,7 @@ The same statements build the small demo (three provinces with real ward and com
 and the national-scale set (about 55,000 units): the scale only changes how many generated
 communes each province gets and how many grassroots organisations each commune gets.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -58,19 +59,20 @@ def _stage(db: Db, scale: Scale) -> None:
                || ', ' || name, 1
         FROM province
     """)
-    db.execute(f"""
+    db.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE seed_commune AS
         WITH listed AS (
             SELECT province_code, kind, name,
                    row_number() OVER (PARTITION BY province_code) AS seq
-            FROM {_csv('communes.csv')}
+            FROM {_csv("communes.csv")}
             WHERE province_code IN (SELECT unnest(?))
         ), counts AS (
             SELECT p.code AS province_code, count(l.name) AS listed FROM province p
             LEFT JOIN listed l ON l.province_code = p.code GROUP BY p.code
         ), stems AS (
             SELECT stem, row_number() OVER () AS k, count(*) OVER () AS n
-            FROM {_csv('commune_stems.csv')}
+            FROM {_csv("commune_stems.csv")}
         ), generated AS (
             SELECT c.province_code, CASE WHEN g.i % 5 = 0 THEN 'Phường' ELSE 'Xã' END AS kind,
                    s.stem || CASE WHEN g.i >= s.n THEN ' ' || (g.i // s.n + 1) ELSE '' END
@@ -82,7 +84,9 @@ def _stage(db: Db, scale: Scale) -> None:
             WHERE c.listed + g.i < ?
         )
         SELECT * FROM listed UNION ALL SELECT * FROM generated
-    """, [list(DETAILED_PROVINCES), scale.communes_per_province, scale.communes_per_province])
+    """,
+        [list(DETAILED_PROVINCES), scale.communes_per_province, scale.communes_per_province],
+    )
     db.execute("""
         INSERT INTO seed_unit
         SELECT c.province_code || lpad(c.seq::VARCHAR, 3, '0') || '000',
@@ -91,11 +95,12 @@ def _stage(db: Db, scale: Scale) -> None:
                'Trụ sở Đảng ủy ' || c.kind || ' ' || c.name || ', ' || p.name, 2
         FROM seed_commune c JOIN province p ON p.code = c.province_code
     """)
-    db.execute(f"""
+    db.execute(
+        f"""
         INSERT INTO seed_unit
         WITH t AS (
             SELECT template, type_code, is_committee = 'true' AS committee,
-                   row_number() OVER () AS k FROM {_csv('grassroots.csv')}
+                   row_number() OVER () AS k FROM {_csv("grassroots.csv")}
         )
         SELECT c.province_code || lpad(c.seq::VARCHAR, 3, '0') || lpad(t.k::VARCHAR, 3, '0'),
                c.province_code || lpad(c.seq::VARCHAR, 3, '0') || '000',
@@ -108,7 +113,9 @@ def _stage(db: Db, scale: Scale) -> None:
                c.kind || ' ' || c.name || ', ' || p.name, 3
         FROM seed_commune c JOIN province p ON p.code = c.province_code
         JOIN t ON t.k <= ?
-    """, [scale.grassroots_per_commune])
+    """,
+        [scale.grassroots_per_commune],
+    )
     db.execute("""
         INSERT INTO seed_unit
         SELECT s.code || lpad(b.j::VARCHAR, 2, '0'), s.code,
@@ -119,21 +126,27 @@ def _stage(db: Db, scale: Scale) -> None:
         FROM seed_unit s CROSS JOIN range(1, 3) b(j)
         WHERE s.lvl = 3 AND s.name LIKE 'Đảng bộ %'
     """)
-    db.execute("""
+    db.execute(
+        """
         INSERT INTO seed_unit
         SELECT p.code || '900000', p.code || '000000',
                'Đảng bộ các cơ quan Đảng ' || p.name, 'HUYEN', 'DANG_MTTQ', p.name, NULL,
                'Trụ sở Thành ủy, ' || p.name, 2
         FROM province p WHERE p.code IN (SELECT unnest(?))
-    """, [list(DETAILED_PROVINCES)])
-    db.execute("""
+    """,
+        [list(DETAILED_PROVINCES)],
+    )
+    db.execute(
+        """
         INSERT INTO seed_unit
         SELECT p.code || '9000' || lpad(b.j::VARCHAR, 2, '0'), p.code || '900000',
                (['Chi bộ Văn phòng Thành ủy', 'Chi bộ Ban Tổ chức Thành ủy',
                  'Chi bộ Ban Tuyên giáo và Dân vận Thành ủy'])[b.j],
                'CO_SO', 'DANG_MTTQ', p.name, NULL, 'Trụ sở Thành ủy, ' || p.name, 3
         FROM province p CROSS JOIN range(1, 4) b(j) WHERE p.code IN (SELECT unnest(?))
-    """, [list(DETAILED_PROVINCES)])
+    """,
+        [list(DETAILED_PROVINCES)],
+    )
 
 
 def seed_units(db: Db, scale: Scale, now: object, progress: Progress) -> int:
@@ -141,14 +154,17 @@ def seed_units(db: Db, scale: Scale, now: object, progress: Progress) -> int:
     _stage(db, scale)
     for lvl in range(5):
         progress(0.1 + 0.15 * lvl, f"Đang tạo đơn vị cấp {lvl + 1}/5…")
-        db.execute("""
+        db.execute(
+            """
             INSERT INTO unit (id, code, name, level_code, type_code, province, commune, address,
                               parent_id, path, depth, created_at, updated_at)
             SELECT nextval('unit_id_seq'), s.code, s.name, s.level_code, s.type_code,
                    s.province, s.commune, s.address, p.id, '', s.lvl, ?, ?
             FROM seed_unit s LEFT JOIN unit p ON p.code = s.parent_code
             WHERE s.lvl = ? ORDER BY s.code
-        """, [now, now, lvl])
+        """,
+            [now, now, lvl],
+        )
         db.execute("""
             UPDATE unit SET path = coalesce(p.path, '/') || unit.id || '/'
             FROM (SELECT u.id, par.path FROM unit u LEFT JOIN unit par ON par.id = u.parent_id
@@ -161,12 +177,13 @@ def seed_units(db: Db, scale: Scale, now: object, progress: Progress) -> int:
 def seed_people(db: Db, password_hash: str, now: object) -> int:
     """One Admin and one User for every commune of the detailed provinces, with plausible
     Vietnamese names and CCCD numbers."""
-    db.execute(f"""
+    db.execute(
+        f"""
         INSERT INTO app_user (id, cccd, full_name, unit_id, account_type, position, role_code,
                               password_hash, created_at, updated_at)
         WITH people AS (SELECT part, value, row_number() OVER (PARTITION BY part) - 1 AS k,
                                count(*) OVER (PARTITION BY part) AS n
-                        FROM {_csv('people.csv')}),
+                        FROM {_csv("people.csv")}),
         slots AS (
             SELECT u.id AS unit_id, u.code, r.acc, row_number() OVER (ORDER BY u.code, r.acc) AS n,
                    hash(u.code || r.acc) AS h
@@ -187,5 +204,7 @@ def seed_people(db: Db, password_hash: str, now: object) -> int:
              AND dem.k = (s.h // 7) % dem.n
         JOIN people ten ON ten.part = CASE s.h % 2 WHEN 0 THEN 'ten_nam' ELSE 'ten_nu' END
              AND ten.k = (s.h // 13) % ten.n
-    """, [list(DETAILED_PROVINCES), password_hash, now, now])
+    """,
+        [list(DETAILED_PROVINCES), password_hash, now, now],
+    )
     return db.scalar("SELECT count(*) FROM app_user")

@@ -1,4 +1,5 @@
 """SQL for accounts, roles and the login counters."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -10,8 +11,10 @@ from core.model import User
 if TYPE_CHECKING:
     from core.store.db import Db
 
-_COLS = ("id, cccd, full_name, unit_id, account_type, position, role_code, active, version, "
-         "must_change_password")
+_COLS = (
+    "id, cccd, full_name, unit_id, account_type, position, role_code, active, version, "
+    "must_change_password"
+)
 
 
 def _user(row: dict[str, Any] | None) -> User | None:
@@ -26,59 +29,84 @@ class UserRepo:
         return _user(self.db.one(f"SELECT {_COLS} FROM app_user WHERE id = ?", [user_id]))
 
     def active_by_cccd(self, cccd: str) -> User | None:
-        return _user(self.db.one(
-            f"SELECT {_COLS} FROM app_user WHERE cccd = ? AND active", [cccd]))
+        return _user(self.db.one(f"SELECT {_COLS} FROM app_user WHERE cccd = ? AND active", [cccd]))
 
     def login_row(self, cccd: str) -> dict[str, Any] | None:
         return self.db.one(
             "SELECT u.id, u.full_name, u.password_hash, u.failed_logins, u.locked_until, "
             " un.active AS unit_active "
             "FROM app_user u JOIN unit un ON un.id = u.unit_id WHERE u.cccd = ? AND u.active",
-            [cccd])
+            [cccd],
+        )
 
-    def insert(self, fields: dict[str, Any], password_hash: str, now: Any,
-               must_change_password: bool) -> int:
+    def insert(
+        self, fields: dict[str, Any], password_hash: str, now: Any, must_change_password: bool
+    ) -> int:
         new_id = self.db.scalar("SELECT nextval('user_id_seq')")
         self.db.execute(
             "INSERT INTO app_user (id, cccd, full_name, unit_id, account_type, position,"
             " role_code, password_hash, must_change_password, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [new_id, fields["cccd"], fields["full_name"], fields["unit_id"],
-             fields["account_type"], fields["position"], fields["role_code"], password_hash,
-             must_change_password, now, now])
+            [
+                new_id,
+                fields["cccd"],
+                fields["full_name"],
+                fields["unit_id"],
+                fields["account_type"],
+                fields["position"],
+                fields["role_code"],
+                password_hash,
+                must_change_password,
+                now,
+                now,
+            ],
+        )
         return new_id
 
-    def update(self, user_id: int, fields: dict[str, Any], expected_version: int,
-               now: Any) -> bool:
+    def update(self, user_id: int, fields: dict[str, Any], expected_version: int, now: Any) -> bool:
         sets = "".join(f"{k} = ?, " for k in fields)
         done = self.db.execute(
             f"UPDATE app_user SET {sets}version = version + 1, updated_at = ? "
             "WHERE id = ? AND version = ?",
-            [*fields.values(), now, user_id, expected_version])[0]
+            [*fields.values(), now, user_id, expected_version],
+        )[0]
         return bool(done and done[0])
 
     def set_login_state(self, user_id: int, failed_logins: int, locked_until: Any) -> None:
         """Login counters change on every attempt; they do not bump the editing version."""
-        self.db.execute("UPDATE app_user SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                        [failed_logins, locked_until, user_id])
+        self.db.execute(
+            "UPDATE app_user SET failed_logins = ?, locked_until = ? WHERE id = ?",
+            [failed_logins, locked_until, user_id],
+        )
 
     def password_hash(self, user_id: int) -> str | None:
         return self.db.scalar("SELECT password_hash FROM app_user WHERE id = ?", [user_id])
 
     def move_active(self, from_unit_ids: list[int], to_unit_id: int, now: Any) -> list[int]:
-        moved = [r[0] for r in self.db.execute(
-            "SELECT id FROM app_user WHERE active AND unit_id IN (SELECT unnest(?))",
-            [from_unit_ids])]
+        moved = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM app_user WHERE active AND unit_id IN (SELECT unnest(?))",
+                [from_unit_ids],
+            )
+        ]
         if moved:
             self.db.execute(
                 "UPDATE app_user SET unit_id = ?, version = version + 1, updated_at = ? "
-                "WHERE id IN (SELECT unnest(?))", [to_unit_id, now, moved])
+                "WHERE id IN (SELECT unnest(?))",
+                [to_unit_id, now, moved],
+            )
         return moved
 
     def functions_of_role(self, role_code: str) -> frozenset[str]:
-        return frozenset(r[0] for r in self.db.execute(
-            "SELECT rf.function_code FROM role_function rf JOIN role r ON r.code = rf.role_code "
-            "WHERE rf.role_code = ? AND r.active", [role_code]))
+        return frozenset(
+            r[0]
+            for r in self.db.execute(
+                "SELECT rf.function_code FROM role_function rf "
+                "JOIN role r ON r.code = rf.role_code WHERE rf.role_code = ? AND r.active",
+                [role_code],
+            )
+        )
 
     def roles(self) -> list[dict[str, Any]]:
         return self.db.rows(
@@ -86,22 +114,24 @@ class UserRepo:
             " list(rf.function_code ORDER BY rf.function_code) FILTER "
             "  (WHERE rf.function_code IS NOT NULL) AS functions "
             "FROM role r LEFT JOIN role_function rf ON rf.role_code = r.code "
-            "WHERE r.active GROUP BY ALL ORDER BY r.name")
+            "WHERE r.active GROUP BY ALL ORDER BY r.name"
+        )
 
     def role(self, code: str) -> dict[str, Any] | None:
-        return self.db.one("SELECT code, name, description FROM role WHERE code = ? AND active",
-                           [code])
+        return self.db.one(
+            "SELECT code, name, description FROM role WHERE code = ? AND active", [code]
+        )
 
-    def upsert_role(self, code: str, name: str, description: str,
-                    functions: list[str]) -> None:
+    def upsert_role(self, code: str, name: str, description: str, functions: list[str]) -> None:
         self.db.execute(
             "INSERT INTO role (code, name, description) VALUES (?, ?, ?) ON CONFLICT (code) "
             "DO UPDATE SET name = excluded.name, description = excluded.description, "
-            "active = TRUE", [code, name, description])
+            "active = TRUE",
+            [code, name, description],
+        )
         self.db.execute("DELETE FROM role_function WHERE role_code = ?", [code])
         if functions:
-            self.db.execute(
-                "INSERT INTO role_function SELECT ?, unnest(?)", [code, functions])
+            self.db.execute("INSERT INTO role_function SELECT ?, unnest(?)", [code, functions])
 
     _FILTER = (
         " FROM app_user u JOIN unit un ON un.id = u.unit_id JOIN role r ON r.code = u.role_code"
@@ -112,14 +142,33 @@ class UserRepo:
         " AND (? = '' OR u.role_code = ?)"
     )
 
-    def search(self, scope_path: str, cccd: str, name: str, unit_id: int | None,
-               role_code: str, limit: int, offset: int) -> tuple[pl.DataFrame, int]:
-        params = [scope_path, cccd, f"{cccd}%", name, f"%{name}%", unit_id, unit_id,
-                  role_code, role_code]
+    def search(
+        self,
+        scope_path: str,
+        cccd: str,
+        name: str,
+        unit_id: int | None,
+        role_code: str,
+        limit: int,
+        offset: int,
+    ) -> tuple[pl.DataFrame, int]:
+        params = [
+            scope_path,
+            cccd,
+            f"{cccd}%",
+            name,
+            f"%{name}%",
+            unit_id,
+            unit_id,
+            role_code,
+            role_code,
+        ]
         total = self.db.scalar("SELECT count(*)" + self._FILTER, params)
         page = self.db.frame(
             "SELECT u.id, u.cccd, u.full_name, un.name AS unit_name, u.account_type, "
-            " u.position, r.name AS role_name" + self._FILTER +
-            " ORDER BY un.depth, un.name, u.full_name LIMIT ? OFFSET ?",
-            [*params, limit, offset])
+            " u.position, r.name AS role_name"
+            + self._FILTER
+            + " ORDER BY un.depth, un.name, u.full_name LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
         return page, total

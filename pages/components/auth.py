@@ -4,6 +4,7 @@ The library keeps credentials in a dict it mutates; `_Directory` stands in for t
 each lookup reads the one account from the store, and the library's failure counter writes
 through to `core.auth`, which owns the lock-out rule.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
@@ -17,16 +18,24 @@ from core import auth, settings
 from pages.components import session
 
 COOKIE_NAME = "dhd_auth"
-FIELDS = {"Form name": "Đăng nhập", "Username": "Số căn cước công dân", "Password": "Mật khẩu",
-          "Login": "Đăng nhập"}
+FIELDS = {
+    "Form name": "Đăng nhập",
+    "Username": "Số căn cước công dân",
+    "Password": "Mật khẩu",
+    "Login": "Đăng nhập",
+}
 
 
 class _Entry(dict):
     def __init__(self, cccd: str, entry: auth.LoginEntry) -> None:
-        super().__init__(name=entry.full_name, password=entry.password_hash, email=None,
-                         roles=None, logged_in=False,
-                         failed_login_attempts=auth.MAX_FAILED_LOGINS if entry.locked_until
-                         else 0)
+        super().__init__(
+            name=entry.full_name,
+            password=entry.password_hash,
+            email=None,
+            roles=None,
+            logged_in=False,
+            failed_login_attempts=auth.MAX_FAILED_LOGINS if entry.locked_until else 0,
+        )
         self._cccd = cccd
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -66,11 +75,17 @@ def _authenticator() -> stauth.Authenticate:
         st.error(str(exc))
         st.stop()
         raise
-    authenticator = stauth.Authenticate({"usernames": {}}, COOKIE_NAME, key,
-                                        cookie_expiry_days=1, auto_hash=False,
-                                        login_sleep_time=0)
+    authenticator = stauth.Authenticate(
+        {"usernames": {}},
+        COOKIE_NAME,
+        key,
+        cookie_expiry_days=1,
+        auto_hash=False,
+        login_sleep_time=0,
+    )
     authenticator.authentication_controller.authentication_model.credentials = {
-        "usernames": _Directory()}
+        "usernames": _Directory()
+    }
     return authenticator
 
 
@@ -85,8 +100,12 @@ def sign_in() -> None:
     """Render the login form; on success remember the user id for this browser session."""
     authenticator = _authenticator()
     try:
-        authenticator.login(location="main", fields=FIELDS,
-                            max_login_attempts=auth.MAX_FAILED_LOGINS, key="dang_nhap")
+        authenticator.login(
+            location="main",
+            fields=FIELDS,
+            max_login_attempts=auth.MAX_FAILED_LOGINS,
+            key="dang_nhap",
+        )
     except LoginError as exc:
         if "attempts" in str(exc):
             st.error(auth.LOCKED)

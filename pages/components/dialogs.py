@@ -4,6 +4,7 @@ A dialog opened straight from a button click vanishes on the next full rerun; ke
 name and the id it works on in the session lets any rerun draw it again until it is
 confirmed, cancelled or dismissed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

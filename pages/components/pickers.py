@@ -1,4 +1,5 @@
 """A unit picker that searches the actor's subtree instead of listing 55,000 options."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -8,13 +9,22 @@ from core.model import Actor
 from core.store import Db
 
 
-def unit_picker(db: Db, actor: Actor, label: str, key: str, *, default_id: int | None = None,
-                exclude: set[int] | None = None) -> int | None:
+def unit_picker(
+    db: Db,
+    actor: Actor,
+    label: str,
+    key: str,
+    *,
+    default_id: int | None = None,
+    exclude: set[int] | None = None,
+) -> int | None:
     """Show a search box and the matching units; return the chosen unit id."""
-    text = st.text_input(f"Tìm {label.lower().rstrip(' *')}", key=f"{key}_q",
-                         placeholder="Nhập tên hoặc mã đơn vị")
-    units = [u for u in find_units(db, actor, text, include=default_id)
-             if u.id not in (exclude or set())]
+    text = st.text_input(
+        f"Tìm {label.lower().rstrip(' *')}", key=f"{key}_q", placeholder="Nhập tên hoặc mã đơn vị"
+    )
+    units = [
+        u for u in find_units(db, actor, text, include=default_id) if u.id not in (exclude or set())
+    ]
     if not units:
         st.caption("Không tìm thấy đơn vị phù hợp")
         return None

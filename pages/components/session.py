@@ -1,4 +1,5 @@
 """The per-process store, the per-run database handle and the signed-in actor."""
+
 from __future__ import annotations
 
 import threading

@@ -1,5 +1,6 @@
 """The unit form of the manual (Thêm mới / Cập nhật đơn vị): the same fields, required ones
 marked *."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -18,27 +19,53 @@ def show(catalogs: dict[str, list[dict]], key: str, unit: Unit | None = None) ->
     provinces = [r["name"] for r in catalogs["provinces"]]
     with st.form(key):
         left, right = st.columns(2)
-        level = left.selectbox("Cấp *", list(levels), format_func=levels.get,
-                               index=_index(list(levels), unit and unit.level_code),
-                               placeholder="Chọn cấp")
-        code = right.text_input("Mã", value=unit.code if unit else "",
-                                help="Để trống để hệ thống tự sinh mã")
+        level = left.selectbox(
+            "Cấp *",
+            list(levels),
+            format_func=levels.get,
+            index=_index(list(levels), unit and unit.level_code),
+            placeholder="Chọn cấp",
+        )
+        code = right.text_input(
+            "Mã", value=unit.code if unit else "", help="Để trống để hệ thống tự sinh mã"
+        )
         name = st.text_input("Tên *", value=unit.name if unit else "")
-        kind = st.selectbox("Chọn loại *", list(types), format_func=types.get,
-                            index=_index(list(types), unit and unit.type_code),
-                            placeholder="Chọn loại")
+        kind = st.selectbox(
+            "Chọn loại *",
+            list(types),
+            format_func=types.get,
+            index=_index(list(types), unit and unit.type_code),
+            placeholder="Chọn loại",
+        )
         a, b, c = st.columns(3)
-        province = a.selectbox("Chọn tỉnh *", provinces,
-                               index=_index(provinces, unit and unit.province),
-                               placeholder="Chọn tỉnh/thành phố")
-        district = b.text_input("Chọn huyện", value=(unit and unit.district) or "",
-                                help="Chỉ dùng cho dữ liệu trước 01/07/2025")
+        province = a.selectbox(
+            "Chọn tỉnh *",
+            provinces,
+            index=_index(provinces, unit and unit.province),
+            placeholder="Chọn tỉnh/thành phố",
+        )
+        district = b.text_input(
+            "Chọn huyện",
+            value=(unit and unit.district) or "",
+            help="Chỉ dùng cho dữ liệu trước 01/07/2025",
+        )
         commune = c.text_input("Chọn xã", value=(unit and unit.commune) or "")
-        address = st.text_input("Địa chỉ chi tiết *", value=(unit and unit.address) or "",
-                                placeholder="Nhập địa chỉ chi tiết")
+        address = st.text_input(
+            "Địa chỉ chi tiết *",
+            value=(unit and unit.address) or "",
+            placeholder="Nhập địa chỉ chi tiết",
+        )
         description = st.text_area("Mô tả chi tiết", value=(unit and unit.description) or "")
         if not st.form_submit_button("Lưu", type="primary"):
             return None
-    return UnitDraft(name=name, level_code=level or "", type_code=kind or "",
-                     province=province, district=district, commune=commune, address=address,
-                     description=description, code=code)
+    return UnitDraft(
+        name=name,
+        level_code=level or "",
+        type_code=kind or "",
+        province=province,
+        district=district,
+        commune=commune,
+        address=address,
+        description=description,
+        code=code,
+    )

@@ -3,6 +3,7 @@
 Locally the browser tests skip when Debian's chromium is absent; in CI (CI=true) they fail
 instead, so a missing install step cannot pass unnoticed.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,9 +19,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -41,12 +48,31 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "DHD_DB_PATH": str(tmp_path_factory.mktemp("e2e") / "demo.duckdb"),
-           "DHD_MODE": "demo", "DHD_DEMO_SCALE": "S"}
+    env = {
+        **os.environ,
+        "DHD_DB_PATH": str(tmp_path_factory.mktemp("e2e") / "demo.duckdb"),
+        "DHD_MODE": "demo",
+        "DHD_DEMO_SCALE": "S",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

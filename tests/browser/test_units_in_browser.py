@@ -1,4 +1,5 @@
 """Main flow in headless Chromium: sign in, open Quản lý đơn vị, look at a unit, sign out."""
+
 from __future__ import annotations
 
 import pytest

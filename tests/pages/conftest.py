@@ -1,4 +1,5 @@
 """AppTest fixtures: one demo database per test session, an app signed in as a demo account."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

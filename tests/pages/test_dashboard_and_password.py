@@ -1,4 +1,5 @@
 """Dashboard counts and Đổi mật khẩu through AppTest."""
+
 from __future__ import annotations
 
 from core import auth, users
@@ -12,7 +13,8 @@ def test_dashboard_shows_the_unit_its_path_and_counts_by_level(app, demo_store):
     assert [s.value for s in at.subheader] == ["Đảng bộ Thành phố Hà Nội"]
     metrics = {m.label: m.value for m in at.metric}
     communes = demo_store.db().scalar(
-        "SELECT count(*) FROM unit WHERE level_code = 'XA' AND code LIKE '01%'")
+        "SELECT count(*) FROM unit WHERE level_code = 'XA' AND code LIKE '01%'"
+    )
     assert metrics["Xã/Phường/Đặc khu"] == str(communes)
 
 
@@ -23,7 +25,9 @@ def test_dashboard_of_a_unit_without_subordinates_says_so(app):
 
 def test_changing_the_password_with_a_wrong_current_one_names_the_field(app):
     at = open_page(app(GRASSROOTS_STAFF), "pages/password.py")
-    for field, value in zip(at.text_input, ["sai-mat-khau", "MatKhauMoi2026", "MatKhauMoi2026"]):
+    for field, value in zip(
+        at.text_input, ["sai-mat-khau", "MatKhauMoi2026", "MatKhauMoi2026"], strict=True
+    ):
         field.input(value)
     at = at.button[0].click().run()
     assert "Mật khẩu hiện tại: không đúng" in [e.value for e in at.error]
@@ -33,13 +37,17 @@ def test_changing_the_one_time_password_lets_the_new_one_sign_in(app, demo_store
     db = demo_store.db()
     admin = load_actor(db, user_id(demo_store, HANOI_ADMIN))
     unit = db.units.by_code("01001001")
-    created = users.create(db, admin, UserDraft("001096654321", "Ngô Văn Hải", unit.id, "ADMIN",
-                                                "Bí thư chi bộ", "CHUYEN_VIEN"))
+    created = users.create(
+        db,
+        admin,
+        UserDraft("001096654321", "Ngô Văn Hải", unit.id, "ADMIN", "Bí thư chi bộ", "CHUYEN_VIEN"),
+    )
     at = app("001096654321").run()
     assert any("Đổi mật khẩu" in w.value for w in at.sidebar.warning)
     at = at.switch_page("pages/password.py").run()
-    for field, value in zip(at.text_input,
-                            [created.initial_password, "MatKhauMoi2026", "MatKhauMoi2026"]):
+    for field, value in zip(
+        at.text_input, [created.initial_password, "MatKhauMoi2026", "MatKhauMoi2026"], strict=True
+    ):
         field.input(value)
     at = at.button[0].click().run()
     assert "Đổi mật khẩu thành công" in [s.value for s in at.success]

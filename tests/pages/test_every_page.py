@@ -1,10 +1,18 @@
 """Every page renders for every role that has it, and refuses every role that does not."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.pages.conftest import (ANALYST, CENTRAL_ADMIN, COMMUNE_STAFF, GRASSROOTS_STAFF,
-                                  HANOI_ADMIN, HANOI_STAFF, open_page)
+from tests.pages.conftest import (
+    ANALYST,
+    CENTRAL_ADMIN,
+    COMMUNE_STAFF,
+    GRASSROOTS_STAFF,
+    HANOI_ADMIN,
+    HANOI_STAFF,
+    open_page,
+)
 
 PAGES = {
     "pages/dashboard.py": "Dashboard",

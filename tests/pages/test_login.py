@@ -1,4 +1,5 @@
 """Signing in through the streamlit-authenticator form, with lock-out and deactivation."""
+
 from __future__ import annotations
 
 import pytest
@@ -42,14 +43,20 @@ def test_a_deactivated_account_is_refused_at_the_form_and_loses_its_session(app,
     db = demo_store.db()
     admin = load_actor(db, user_id(demo_store, CENTRAL_ADMIN))
     hanoi = db.units.by_code("01000000")
-    created = users.create(db, admin, UserDraft("001088777666", "Trịnh Văn Khoá", hanoi.id,
-                                                "ADMIN", "Chuyên viên", "QUAN_LY_BC"))
+    created = users.create(
+        db,
+        admin,
+        UserDraft("001088777666", "Trịnh Văn Khoá", hanoi.id, "ADMIN", "Chuyên viên", "QUAN_LY_BC"),
+    )
     signed_in = app("001088777666").run()
     assert [t.value for t in signed_in.title] == ["Dashboard"]
     users.delete(db, admin, created.user.id, created.user.version)
     rerun = signed_in.run()
-    assert not rerun.metric and not rerun.dataframe and "Dashboard" not in [
-        t.value for t in rerun.title]
+    assert (
+        not rerun.metric
+        and not rerun.dataframe
+        and "Dashboard" not in [t.value for t in rerun.title]
+    )
     assert "Bạn cần đăng nhập để sử dụng chức năng này" in [e.value for e in rerun.error]
     at = sign_in(app(), "001088777666", created.initial_password)
     assert "user_id" not in at.session_state

@@ -1,4 +1,5 @@
 """Quản lý đơn vị through AppTest: scope of the tree, search, add and delete with dialogs."""
+
 from __future__ import annotations
 
 import re
@@ -7,11 +8,40 @@ from core import demo
 from tests.pages.conftest import CENTRAL_ADMIN, HANOI_ADMIN, open_page
 
 PROVINCES = {
-    "An Giang", "Bắc Ninh", "Cao Bằng", "Cà Mau", "Gia Lai", "Hà Tĩnh", "Hưng Yên", "Khánh Hòa",
-    "Lai Châu", "Lào Cai", "Lâm Đồng", "Lạng Sơn", "Nghệ An", "Ninh Bình", "Phú Thọ",
-    "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sơn La", "Cần Thơ", "Hồ Chí Minh", "Huế",
-    "Hà Nội", "Hải Phòng", "Đà Nẵng", "Thanh Hóa", "Thái Nguyên", "Tuyên Quang", "Tây Ninh",
-    "Vĩnh Long", "Điện Biên", "Đắk Lắk", "Đồng Nai", "Đồng Tháp",
+    "An Giang",
+    "Bắc Ninh",
+    "Cao Bằng",
+    "Cà Mau",
+    "Gia Lai",
+    "Hà Tĩnh",
+    "Hưng Yên",
+    "Khánh Hòa",
+    "Lai Châu",
+    "Lào Cai",
+    "Lâm Đồng",
+    "Lạng Sơn",
+    "Nghệ An",
+    "Ninh Bình",
+    "Phú Thọ",
+    "Quảng Ngãi",
+    "Quảng Ninh",
+    "Quảng Trị",
+    "Sơn La",
+    "Cần Thơ",
+    "Hồ Chí Minh",
+    "Huế",
+    "Hà Nội",
+    "Hải Phòng",
+    "Đà Nẵng",
+    "Thanh Hóa",
+    "Thái Nguyên",
+    "Tuyên Quang",
+    "Tây Ninh",
+    "Vĩnh Long",
+    "Điện Biên",
+    "Đắk Lắk",
+    "Đồng Nai",
+    "Đồng Tháp",
 }
 
 
@@ -78,10 +108,11 @@ def test_adding_a_unit_without_its_address_names_the_field_and_saves_nothing(app
 def test_deleting_a_unit_that_has_children_is_refused_with_a_message(app):
     at = open_page(app(HANOI_ADMIN), "pages/units.py")
     at.text_input[0].input("01001000").run()
-    at = at.button[[b.label for b in at.button].index("Đảng bộ Phường Ba Đình · 01001000")].click().run()
+    at = click(at, "Đảng bộ Phường Ba Đình · 01001000")
     at = click(at, "Xóa")
     assert "Bạn chắc chắn muốn xoá đơn vị **Đảng bộ Phường Ba Đình** không?" in [
-        m.value for m in at.markdown]
+        m.value for m in at.markdown
+    ]
     at = click(at, "Xác nhận")
     assert any("còn đơn vị cấp dưới" in e.value for e in at.error)
 

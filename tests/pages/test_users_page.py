@@ -1,4 +1,5 @@
 """Quản lý người dùng through AppTest: scoped list, add with the manual's messages."""
+
 from __future__ import annotations
 
 from tests.pages.conftest import CENTRAL_ADMIN, HANOI_ADMIN, open_page
@@ -28,8 +29,9 @@ def test_adding_an_existing_active_cccd_shows_the_manual_message(app):
     fields["Chức vụ *"].input("Chuyên viên")
     {s.label: s for s in at.selectbox}["Vai trò *"].select("CHUYEN_VIEN")
     at = at.button[[b.label for b in at.button].index("Lưu")].click().run()
-    assert ("Công dân Phạm Đức Long đã được tạo tài khoản đang hoạt động trong hệ thống"
-            in [e.value for e in at.error])
+    assert "Công dân Phạm Đức Long đã được tạo tài khoản đang hoạt động trong hệ thống" in [
+        e.value for e in at.error
+    ]
 
 
 def test_adding_a_user_shows_the_one_time_password_once(app, demo_store):
@@ -53,11 +55,11 @@ def test_central_admin_defines_a_role_from_the_roles_tab(app, demo_store):
     fields["Mã vai trò *"].input("THU_KY")
     fields["Tên vai trò *"].input("Thư ký đại hội")
     {m.label: m for m in at.multiselect}["Danh sách chức năng *"].set_value(
-        ["DASHBOARD", "CALENDAR_SUMMARY"])
+        ["DASHBOARD", "CALENDAR_SUMMARY"]
+    )
     at = at.button[[b.label for b in at.button].index("Lưu")].click().run()
     assert "Lưu vai trò thành công" in [t.value for t in at.toast]
-    assert demo_store.db().users.functions_of_role("THU_KY") == {"DASHBOARD",
-                                                                  "CALENDAR_SUMMARY"}
+    assert demo_store.db().users.functions_of_role("THU_KY") == {"DASHBOARD", "CALENDAR_SUMMARY"}
 
 
 def test_provincial_admin_has_no_roles_tab(app):

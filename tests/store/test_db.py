@@ -1,5 +1,6 @@
 """Db.atomic: one transaction per action, rolled back whole, nested calls joined, write
 conflicts between cursors retried in one place."""
+
 from __future__ import annotations
 
 import threading
@@ -21,8 +22,14 @@ WAIT = 5  # seconds a thread waits for the other before the test gives up
 
 
 def unit_fields(code: str) -> dict[str, Any]:
-    return {"code": code, "name": f"Đơn vị {code}", "level_code": "XA", "type_code": "DIA_BAN",
-            "province": "Thành phố Hà Nội", "address": "Hà Nội"}
+    return {
+        "code": code,
+        "name": f"Đơn vị {code}",
+        "level_code": "XA",
+        "type_code": "DIA_BAN",
+        "province": "Thành phố Hà Nội",
+        "address": "Hà Nội",
+    }
 
 
 def insert_unit_and_audit(db: Db, tree: Tree, code: str) -> int:
@@ -43,8 +50,9 @@ def test_atomic_returns_what_the_function_returns(db: Db, tree: Tree) -> None:
     assert db.units.get(new_id).code == "NEW"
 
 
-def test_atomic_rolls_back_every_write_when_a_domain_error_is_raised_midway(db: Db,
-                                                                           tree: Tree) -> None:
+def test_atomic_rolls_back_every_write_when_a_domain_error_is_raised_midway(
+    db: Db, tree: Tree
+) -> None:
     units_before, audit_before = len(db.units.subtree_ids("/")), db.audit.count()
     refusal = Conflict("đơn vị đã tồn tại")
 
@@ -70,8 +78,7 @@ def test_atomic_rolls_back_on_an_unexpected_error_too(db: Db, tree: Tree) -> Non
     assert db.units.by_code("BROKEN") is None
 
 
-def test_the_same_db_commits_normally_after_a_rolled_back_transaction(db: Db,
-                                                                      tree: Tree) -> None:
+def test_the_same_db_commits_normally_after_a_rolled_back_transaction(db: Db, tree: Tree) -> None:
     def refused(d: Db) -> None:
         insert_unit_and_audit(d, tree, "FIRST")
         raise Conflict("không")
@@ -92,8 +99,9 @@ def test_nested_atomic_is_rolled_back_with_the_outer_transaction(db: Db, tree: T
     assert db.units.by_code("INNER") is None
 
 
-def test_nested_atomic_commits_only_when_the_outer_transaction_ends(store: Store, db: Db,
-                                                                     tree: Tree) -> None:
+def test_nested_atomic_commits_only_when_the_outer_transaction_ends(
+    store: Store, db: Db, tree: Tree
+) -> None:
     observer = store.db()
     seen_inside: list[bool] = []
 
@@ -107,24 +115,28 @@ def test_nested_atomic_commits_only_when_the_outer_transaction_ends(store: Store
 
 
 def test_a_write_conflict_between_two_cursors_is_retried_and_both_changes_land(
-        store: Store, tree: Tree) -> None:
+    store: Store, tree: Tree
+) -> None:
     db_a, db_b = store.db(), store.db()
     b_has_read, a_committed = threading.Event(), threading.Event()
     attempts: list[int] = []
 
     def b_renames(d: Db) -> int:
         attempts.append(len(attempts) + 1)
-        current = d.units.get(tree.hn.id)          # B's snapshot starts here
+        current = d.units.get(tree.hn.id)  # B's snapshot starts here
         if len(attempts) == 1:
             b_has_read.set()
-            assert a_committed.wait(WAIT)           # A commits a change to the same row
+            assert a_committed.wait(WAIT)  # A commits a change to the same row
         assert d.units.bump(tree.hn.id, current.version, NOW, name="Đảng bộ Hà Nội (B)")
         return current.version
 
     def a_describes() -> None:
         assert b_has_read.wait(WAIT)
-        db_a.atomic(lambda d: d.units.bump(tree.hn.id, d.units.get(tree.hn.id).version, NOW,
-                                           description="Sửa bởi A"))
+        db_a.atomic(
+            lambda d: d.units.bump(
+                tree.hn.id, d.units.get(tree.hn.id).version, NOW, description="Sửa bởi A"
+            )
+        )
         a_committed.set()
 
     _, b_saw_version = run_both(a_describes, lambda: db_b.atomic(b_renames))
@@ -132,12 +144,12 @@ def test_a_write_conflict_between_two_cursors_is_retried_and_both_changes_land(
     final = store.db().units.get(tree.hn.id)
     assert attempts == [1, 2]
     assert b_saw_version == 2
-    assert (final.name, final.description, final.version) == ("Đảng bộ Hà Nội (B)",
-                                                              "Sửa bởi A", 3)
+    assert (final.name, final.description, final.version) == ("Đảng bộ Hà Nội (B)", "Sửa bởi A", 3)
 
 
-def test_a_retried_save_against_the_version_it_was_edited_from_is_stale(store: Store,
-                                                                        tree: Tree) -> None:
+def test_a_retried_save_against_the_version_it_was_edited_from_is_stale(
+    store: Store, tree: Tree
+) -> None:
     db_a, db_b = store.db(), store.db()
     b_has_read, a_committed = threading.Event(), threading.Event()
     edited_from = tree.hn.version
@@ -161,7 +173,8 @@ def test_a_retried_save_against_the_version_it_was_edited_from_is_stale(store: S
 
 
 def test_a_conflict_that_never_clears_gives_up_after_the_last_retry_with_a_busy_message(
-        db: Db) -> None:
+    db: Db,
+) -> None:
     attempts: list[int] = []
 
     def always_conflicts(d: Db) -> None:
@@ -174,7 +187,8 @@ def test_a_conflict_that_never_clears_gives_up_after_the_last_retry_with_a_busy_
 
 
 def test_a_writer_succeeds_when_the_conflicting_transaction_commits_a_moment_later(
-        store: Store, tree: Tree) -> None:
+    store: Store, tree: Tree
+) -> None:
     db_a, db_b = store.db(), store.db()
     a_has_written = threading.Event()
 
@@ -185,8 +199,9 @@ def test_a_writer_succeeds_when_the_conflicting_transaction_commits_a_moment_lat
 
     def b_save() -> None:
         assert a_has_written.wait(WAIT)
-        db_b.atomic(lambda d: d.units.bump(tree.hn.id, d.units.get(tree.hn.id).version, NOW,
-                                           name="B"))
+        db_b.atomic(
+            lambda d: d.units.bump(tree.hn.id, d.units.get(tree.hn.id).version, NOW, name="B")
+        )
 
     run_both(lambda: db_a.atomic(a_slow_save), b_save)
     final = store.db().units.get(tree.hn.id)

@@ -4,6 +4,7 @@
 speaks SQL. The detectors are tested on samples first, so that an empty result means clean
 code, not a blind check.
 """
+
 from __future__ import annotations
 
 import ast
@@ -51,12 +52,16 @@ def rel(path: Path) -> str:
 
 # -- the detectors ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source", [
-    "import streamlit as st",
-    "import streamlit.components.v1 as components",
-    "from streamlit import session_state",
-    "def page():\n    from streamlit.runtime import exists\n",
-])
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import streamlit as st",
+        "import streamlit.components.v1 as components",
+        "from streamlit import session_state",
+        "def page():\n    from streamlit.runtime import exists\n",
+    ],
+)
 def test_import_detector_finds_streamlit_in_any_form(source: str) -> None:
     assert "streamlit" in imported_roots(source)
 
@@ -65,44 +70,55 @@ def test_import_detector_ignores_relative_imports_and_text() -> None:
     assert imported_roots("from . import duckdb\ntext = 'import streamlit'\n") == set()
 
 
-@pytest.mark.parametrize("source", [
-    'rows = db.execute("SELECT id FROM unit")',
-    "q = '''\n    INSERT INTO audit_log VALUES (1)'''",
-    'db.execute(f"UPDATE unit SET name = ?")',
-    'db.execute("DELETE FROM unit")',
-    'db.execute("SELECT * FROM unit")',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'rows = db.execute("SELECT id FROM unit")',
+        "q = '''\n    INSERT INTO audit_log VALUES (1)'''",
+        'db.execute(f"UPDATE unit SET name = ?")',
+        'db.execute("DELETE FROM unit")',
+        'db.execute("SELECT * FROM unit")',
+    ],
+)
 def test_sql_detector_finds_statements(source: str) -> None:
     assert sql_in(source)
 
 
-@pytest.mark.parametrize("source", [
-    'st.button("Cập nhật")',
-    "# select a unit, then update the session\n",
-    'label = "SELECT"',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'st.button("Cập nhật")',
+        "# select a unit, then update the session\n",
+        'label = "SELECT"',
+    ],
+)
 def test_sql_detector_ignores_ordinary_words(source: str) -> None:
     assert sql_in(source) == []
 
 
 # -- the rules --------------------------------------------------------------------------------
 
+
 def test_core_never_imports_streamlit() -> None:
-    offenders = [rel(p) for p in core_files()
-                 if "streamlit" in imported_roots(p.read_text(encoding="utf-8"))]
+    offenders = [
+        rel(p) for p in core_files() if "streamlit" in imported_roots(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
 def test_only_the_store_imports_duckdb() -> None:
-    offenders = [rel(p) for p in core_files()
-                 if STORE not in p.parents
-                 and "duckdb" in imported_roots(p.read_text(encoding="utf-8"))]
+    offenders = [
+        rel(p)
+        for p in core_files()
+        if STORE not in p.parents and "duckdb" in imported_roots(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
 def test_the_store_is_where_duckdb_is_used() -> None:
-    users = [rel(p) for p in core_files()
-             if "duckdb" in imported_roots(p.read_text(encoding="utf-8"))]
+    users = [
+        rel(p) for p in core_files() if "duckdb" in imported_roots(p.read_text(encoding="utf-8"))
+    ]
     assert users and all(u.startswith("core/store/") for u in users)
 
 
@@ -112,6 +128,7 @@ def test_no_page_and_not_app_py_contains_sql() -> None:
 
 
 def test_no_page_imports_duckdb() -> None:
-    offenders = [rel(p) for p in page_files()
-                 if "duckdb" in imported_roots(p.read_text(encoding="utf-8"))]
+    offenders = [
+        rel(p) for p in page_files() if "duckdb" in imported_roots(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []

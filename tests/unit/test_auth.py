@@ -1,5 +1,6 @@
 """core.auth: sign-in, lock-out after repeated failures, change of password; and the cookie
 key that production refuses to run without (core.settings)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,6 +35,7 @@ def fail(db: Db, cccd: str, times: int, now=NOW) -> list[str]:
 
 # -- sign in ----------------------------------------------------------------------------------
 
+
 def test_right_password_signs_in_and_returns_the_user_id(db: Db, user: User) -> None:
     assert auth.authenticate(db, user.cccd, PASSWORD, NOW) == user.id
 
@@ -42,8 +44,7 @@ def test_cccd_with_surrounding_spaces_signs_in(db: Db, user: User) -> None:
     assert auth.authenticate(db, f"  {user.cccd} ", PASSWORD, NOW) == user.id
 
 
-def test_wrong_password_is_refused_without_saying_which_part_was_wrong(db: Db,
-                                                                       user: User) -> None:
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(db: Db, user: User) -> None:
     assert fail(db, user.cccd, 1) == [auth.BAD_CREDENTIALS]
 
 
@@ -100,8 +101,9 @@ def test_a_successful_sign_in_is_audited_with_the_person(db: Db, user: User) -> 
     assert (row["action"], row["actor_name"], row["at_time"]) == ("login", "Hoàng Thị Lan", NOW)
 
 
-def test_wrong_passwords_with_spaces_around_the_cccd_still_lock_the_account(db: Db,
-                                                                           user: User) -> None:
+def test_wrong_passwords_with_spaces_around_the_cccd_still_lock_the_account(
+    db: Db, user: User
+) -> None:
     fail(db, f" {user.cccd}", 5)
     with pytest.raises(LoginRefused, match="tạm khoá"):
         auth.authenticate(db, user.cccd, PASSWORD, NOW)
@@ -126,8 +128,9 @@ def test_a_signed_in_session_ends_when_the_account_is_deactivated(db: Db, user: 
     assert load_actor(db, user.id) is None
 
 
-def test_a_signed_in_session_ends_when_the_unit_is_deactivated(db: Db, tree: Tree,
-                                                               user: User) -> None:
+def test_a_signed_in_session_ends_when_the_unit_is_deactivated(
+    db: Db, tree: Tree, user: User
+) -> None:
     db.units.bump(tree.ba_dinh.id, tree.ba_dinh.version, NOW, active=False)
     assert load_actor(db, user.id) is None
 
@@ -139,26 +142,28 @@ def test_a_generated_password_meets_the_password_policy() -> None:
 
 # -- change password --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def actor(db: Db, user: User) -> Actor:
     return load_actor(db, user.id)
 
 
-def test_change_password_with_a_wrong_current_password_is_refused(db: Db,
-                                                                  actor: Actor) -> None:
+def test_change_password_with_a_wrong_current_password_is_refused(db: Db, actor: Actor) -> None:
     with pytest.raises(ValidationError) as err:
         auth.change_password(db, actor, "Khongphai99", "Matkhaumoi1", "Matkhaumoi1")
     assert err.value.field == "Mật khẩu hiện tại"
 
 
-@pytest.mark.parametrize("new, message", [
-    ("Ngan1", "ít nhất 8 ký tự"),
-    ("chicochu", "cả chữ và số"),
-    ("12345678", "cả chữ và số"),
-    ("a1" * 40, "72 byte"),
-])
-def test_change_password_enforces_the_policy(db: Db, actor: Actor, new: str,
-                                             message: str) -> None:
+@pytest.mark.parametrize(
+    "new, message",
+    [
+        ("Ngan1", "ít nhất 8 ký tự"),
+        ("chicochu", "cả chữ và số"),
+        ("12345678", "cả chữ và số"),
+        ("a1" * 40, "72 byte"),
+    ],
+)
+def test_change_password_enforces_the_policy(db: Db, actor: Actor, new: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message) as err:
         auth.change_password(db, actor, PASSWORD, new, new)
     assert err.value.field == "Mật khẩu mới"
@@ -176,16 +181,18 @@ def test_change_password_refuses_the_current_password(db: Db, actor: Actor) -> N
         auth.change_password(db, actor, PASSWORD, PASSWORD, PASSWORD)
 
 
-def test_after_a_change_the_new_password_works_and_the_old_one_does_not(db: Db, actor: Actor,
-                                                                        user: User) -> None:
+def test_after_a_change_the_new_password_works_and_the_old_one_does_not(
+    db: Db, actor: Actor, user: User
+) -> None:
     auth.change_password(db, actor, PASSWORD, "Matkhaumoi1", "Matkhaumoi1")
     assert auth.authenticate(db, user.cccd, "Matkhaumoi1", NOW) == user.id
     with pytest.raises(LoginRefused):
         auth.authenticate(db, user.cccd, PASSWORD, NOW)
 
 
-def test_changing_the_password_clears_must_change_password(db: Db, actor: Actor,
-                                                          user: User) -> None:
+def test_changing_the_password_clears_must_change_password(
+    db: Db, actor: Actor, user: User
+) -> None:
     db.users.update(user.id, {"must_change_password": True}, user.version, NOW)
     auth.change_password(db, actor, PASSWORD, "Matkhaumoi1", "Matkhaumoi1")
     assert db.users.get(user.id).must_change_password is False
@@ -215,8 +222,7 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-@pytest.mark.parametrize("key", [None, "", "   ", "ngan-qua", settings.DEMO_COOKIE_KEY,
-                                 "x" * 31])
+@pytest.mark.parametrize("key", [None, "", "   ", "ngan-qua", settings.DEMO_COOKIE_KEY, "x" * 31])
 def test_production_refuses_a_missing_short_or_demo_cookie_key(production, key) -> None:
     with pytest.raises(ConfigError, match="DHD_COOKIE_KEY"):
         settings.cookie_key(key)

@@ -1,4 +1,5 @@
 """core.cccd.validate: format and plausibility of the 12-digit citizen identity number."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,12 +15,15 @@ TODAY = date(2025, 6, 1)
 FIELD = "Số căn cước công dân"
 
 
-@pytest.mark.parametrize("number", [
-    "038194011749",   # Thanh Hóa, male, 1994
-    "001185023456",   # Hà Nội, female, 1985
-    "079203000123",   # Hồ Chí Minh, male, 2003
-    "096301000001",   # Cà Mau, female, 2001
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "038194011749",  # Thanh Hóa, male, 1994
+        "001185023456",  # Hà Nội, female, 1985
+        "079203000123",  # Hồ Chí Minh, male, 2003
+        "096301000001",  # Cà Mau, female, 2001
+    ],
+)
 def test_valid_numbers_are_returned_unchanged(number: str) -> None:
     assert cccd.validate(number, today=TODAY) == number
 
@@ -42,15 +46,15 @@ def test_wrong_length_is_refused(number: str) -> None:
     assert err.value.field == FIELD
 
 
-@pytest.mark.parametrize("number", ["03819401174A", "O38194011749", "038194-11749",
-                                    "０３８１９４０１１７４９"])
+@pytest.mark.parametrize(
+    "number", ["03819401174A", "O38194011749", "038194-11749", "０３８１９４０１１７４９"]
+)
 def test_letters_symbols_and_non_ascii_digits_are_refused(number: str) -> None:
     with pytest.raises(ValidationError, match="phải gồm đúng 12 chữ số"):
         cccd.validate(number, today=TODAY)
 
 
-@pytest.mark.parametrize("number", ["003194011749", "097194011749", "000194011749",
-                                    "099194011749"])
+@pytest.mark.parametrize("number", ["003194011749", "097194011749", "000194011749", "099194011749"])
 def test_unknown_birth_province_code_is_refused(number: str) -> None:
     with pytest.raises(ValidationError, match=f"mã tỉnh nơi đăng ký khai sinh '{number[:3]}'"):
         cccd.validate(number, today=TODAY)
@@ -79,10 +83,12 @@ def test_person_exactly_120_years_old_is_accepted() -> None:
     assert cccd.validate("001005000001", today=TODAY) == "001005000001"
 
 
-@pytest.mark.parametrize("century_digit, year", [("0", 1990), ("1", 1990), ("2", 2009),
-                                                 ("3", 2009)])
-def test_century_digit_encodes_1900s_as_0_or_1_and_2000s_as_2_or_3(century_digit: str,
-                                                                     year: int) -> None:
+@pytest.mark.parametrize(
+    "century_digit, year", [("0", 1990), ("1", 1990), ("2", 2009), ("3", 2009)]
+)
+def test_century_digit_encodes_1900s_as_0_or_1_and_2000s_as_2_or_3(
+    century_digit: str, year: int
+) -> None:
     two_digits = str(year)[2:]
     assert cccd.birth_year(f"001{century_digit}{two_digits}000001") == year
 

@@ -1,4 +1,5 @@
 """core.startup: the demo database (core.demo) and the production first start."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -78,13 +79,15 @@ def test_every_demo_child_has_a_lower_level_than_its_parent(demo_db) -> None:
 
 
 @pytest.mark.parametrize("account", demo.ACCOUNTS, ids=lambda a: a.cccd)
-def test_every_documented_demo_account_signs_in_with_the_demo_password(demo_db,
-                                                                       account) -> None:
+def test_every_documented_demo_account_signs_in_with_the_demo_password(demo_db, account) -> None:
     db, _ = demo_db
     user_id = auth.authenticate(db, account.cccd, demo.DEMO_PASSWORD, NOW)
     user = db.users.get(user_id)
     assert (user.full_name, user.account_type, user.role_code) == (
-        account.full_name, account.account_type, account.role_code)
+        account.full_name,
+        account.account_type,
+        account.role_code,
+    )
     assert db.units.get(user.unit_id).code == account.unit_code
 
 
@@ -132,6 +135,7 @@ def test_an_unknown_demo_scale_is_refused(db: Db) -> None:
 
 # -- production -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def first_admin(db: Db) -> startup.FirstAdmin:
     assert startup.needs_setup(db) is True
@@ -141,18 +145,24 @@ def first_admin(db: Db) -> startup.FirstAdmin:
 def test_production_setup_creates_only_the_root_unit(db: Db, first_admin) -> None:
     units = all_units(db)
     assert [(u.level_code, u.parent_id, u.path) for u in units] == [
-        ("TW", None, f"/{units[0].id}/")]
+        ("TW", None, f"/{units[0].id}/")
+    ]
 
 
 def test_production_setup_creates_one_admin_who_must_change_the_password(
-        db: Db, first_admin: startup.FirstAdmin) -> None:
+    db: Db, first_admin: startup.FirstAdmin
+) -> None:
     user = db.users.active_by_cccd(first_admin.cccd)
     assert (user.account_type, user.unit_id, user.must_change_password) == (
-        ADMIN, db.units.root().id, True)
+        ADMIN,
+        db.units.root().id,
+        True,
+    )
 
 
 def test_the_first_admin_signs_in_with_the_printed_password(
-        db: Db, first_admin: startup.FirstAdmin) -> None:
+    db: Db, first_admin: startup.FirstAdmin
+) -> None:
     user_id = auth.authenticate(db, first_admin.cccd, first_admin.password, NOW)
     assert db.users.get(user_id).cccd == first_admin.cccd
 

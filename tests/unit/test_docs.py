@@ -1,4 +1,5 @@
 """The README stays in step with the code it documents."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,7 +24,8 @@ def test_readme_lists_every_setting():
 def test_readme_demo_table_lists_every_demo_account_with_its_password():
     section = README.split("## Demo accounts", 1)[1].split("\n## ", 1)[0]
     assert "| CCCD | Mật khẩu | Đơn vị | Vai trò |" in section
-    rows = {line.split("|")[1].strip(): line for line in section.splitlines()
-            if line.startswith("| 0")}
+    rows = {
+        line.split("|")[1].strip(): line for line in section.splitlines() if line.startswith("| 0")
+    }
     assert set(rows) == {a.cccd for a in ACCOUNTS}
     assert all(f"| {DEMO_PASSWORD} |" in line for line in rows.values())

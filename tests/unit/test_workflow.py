@@ -1,5 +1,6 @@
 """core.workflow: one declared transition table, enforced by `apply` and drawn by
 `available_actions`, exercised with a small report-like workflow on a temporary store."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,20 +26,36 @@ ACTIONS = ("send", "approve", "reject")
 FLOW = Workflow(
     kind="sample_report",
     initial_state="DRAFT",
-    state_labels={"DRAFT": "Lưu nháp", "PENDING": "Chờ phê duyệt",
-                  "APPROVED": "Đã phê duyệt", "CHANGES_REQUESTED": "Yêu cầu chỉnh sửa"},
+    state_labels={
+        "DRAFT": "Lưu nháp",
+        "PENDING": "Chờ phê duyệt",
+        "APPROVED": "Đã phê duyệt",
+        "CHANGES_REQUESTED": "Yêu cầu chỉnh sửa",
+    },
     transitions=(
         Transition("DRAFT", "send", "PENDING", "Gửi báo cáo", frozenset({OWNER}), CREATE),
-        Transition("CHANGES_REQUESTED", "send", "PENDING", "Gửi báo cáo", frozenset({OWNER}),
-                   CREATE),
+        Transition(
+            "CHANGES_REQUESTED", "send", "PENDING", "Gửi báo cáo", frozenset({OWNER}), CREATE
+        ),
         Transition("PENDING", "approve", "APPROVED", "Phê duyệt", frozenset({PARENT}), APPROVE),
-        Transition("PENDING", "reject", "CHANGES_REQUESTED", "Từ chối", frozenset({PARENT}),
-                   APPROVE, reason_required=True),
+        Transition(
+            "PENDING",
+            "reject",
+            "CHANGES_REQUESTED",
+            "Từ chối",
+            frozenset({PARENT}),
+            APPROVE,
+            reason_required=True,
+        ),
     ),
     closed_states=frozenset({"APPROVED"}),
 )
-ALLOWED = {("DRAFT", "send", "owner"), ("CHANGES_REQUESTED", "send", "owner"),
-           ("PENDING", "approve", "parent"), ("PENDING", "reject", "parent")}
+ALLOWED = {
+    ("DRAFT", "send", "owner"),
+    ("CHANGES_REQUESTED", "send", "owner"),
+    ("PENDING", "approve", "parent"),
+    ("PENDING", "reject", "parent"),
+}
 POSITIONS = ("owner", "parent", "grandparent", "sibling", "other_province")
 
 
@@ -57,10 +74,14 @@ def owner_unit(tree: Tree) -> Unit:
 
 def actor_in(tree: Tree, position: str, *function_codes: str) -> Actor:
     """An actor standing at ``position`` towards the items owned by Ba Đình."""
-    unit = {"owner": tree.ba_dinh, "parent": tree.hn, "grandparent": tree.root,
-            "sibling": tree.hoan_kiem, "other_province": tree.hcm}[position]
-    return actor_at(unit, *(function_codes or (CREATE, APPROVE)),
-                    full_name=f"Cán bộ {position}")
+    unit = {
+        "owner": tree.ba_dinh,
+        "parent": tree.hn,
+        "grandparent": tree.root,
+        "sibling": tree.hoan_kiem,
+        "other_province": tree.hcm,
+    }[position]
+    return actor_at(unit, *(function_codes or (CREATE, APPROVE)), full_name=f"Cán bộ {position}")
 
 
 def item_in_state(db: Db, tree: Tree, state: str) -> int:
@@ -74,9 +95,12 @@ def snapshot(db: Db, item_id: int) -> tuple:
 
 # -- declaration ------------------------------------------------------------------------------
 
+
 def test_workflow_with_two_transitions_for_the_same_state_and_action_is_refused() -> None:
-    twice = (Transition("DRAFT", "send", "PENDING", "Gửi", frozenset({OWNER}), CREATE),
-             Transition("DRAFT", "send", "APPROVED", "Gửi", frozenset({OWNER}), CREATE))
+    twice = (
+        Transition("DRAFT", "send", "PENDING", "Gửi", frozenset({OWNER}), CREATE),
+        Transition("DRAFT", "send", "APPROVED", "Gửi", frozenset({OWNER}), CREATE),
+    )
     with pytest.raises(ValueError, match="two transitions"):
         Workflow("x", "DRAFT", {"DRAFT": "a", "PENDING": "b", "APPROVED": "c"}, twice)
 
@@ -112,11 +136,18 @@ def test_workflow_with_a_transition_nobody_valid_may_take_is_refused(by: frozens
 
 # -- create -----------------------------------------------------------------------------------
 
-def test_create_puts_the_item_in_the_initial_state_owned_by_the_actor_unit(db: Db,
-                                                                           tree: Tree) -> None:
+
+def test_create_puts_the_item_in_the_initial_state_owned_by_the_actor_unit(
+    db: Db, tree: Tree
+) -> None:
     item = workflow.create(db, FLOW, actor_in(tree, "owner"), tree.ba_dinh.id, " Báo cáo  ")
     assert (item.state, item.unit_id, item.title, item.version, item.is_open) == (
-        "DRAFT", tree.ba_dinh.id, "Báo cáo", 1, True)
+        "DRAFT",
+        tree.ba_dinh.id,
+        "Báo cáo",
+        1,
+        True,
+    )
 
 
 def test_create_writes_a_create_audit_row(db: Db, tree: Tree) -> None:
@@ -139,11 +170,13 @@ def test_create_without_a_title_is_refused_naming_the_field(db: Db, tree: Tree) 
 
 # -- apply: the whole table -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("position", POSITIONS)
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("state", STATES)
 def test_apply_allows_exactly_the_declared_state_action_and_position(
-        shared: tuple[Db, Tree], state: str, action: str, position: str) -> None:
+    shared: tuple[Db, Tree], state: str, action: str, position: str
+) -> None:
     db, tree = shared
     item_id = item_in_state(db, tree, state)
     actor = actor_in(tree, position)
@@ -157,8 +190,7 @@ def test_apply_allows_exactly_the_declared_state_action_and_position(
         assert snapshot(db, item_id) == before
 
 
-def test_action_not_declared_for_the_state_is_refused_naming_the_state(db: Db,
-                                                                        tree: Tree) -> None:
+def test_action_not_declared_for_the_state_is_refused_naming_the_state(db: Db, tree: Tree) -> None:
     item_id = item_in_state(db, tree, "APPROVED")
     with pytest.raises(TransitionNotAllowed, match="“Đã phê duyệt”"):
         workflow.apply(db, FLOW, actor_in(tree, "parent"), item_id, "approve")
@@ -170,8 +202,7 @@ def test_parent_cannot_take_an_owner_action(db: Db, tree: Tree) -> None:
         workflow.apply(db, FLOW, actor_in(tree, "parent"), item_id, "send")
 
 
-def test_grandparent_cannot_approve_although_the_item_is_in_its_scope(db: Db,
-                                                                       tree: Tree) -> None:
+def test_grandparent_cannot_approve_although_the_item_is_in_its_scope(db: Db, tree: Tree) -> None:
     item_id = item_in_state(db, tree, "PENDING")
     with pytest.raises(PermissionDenied):
         workflow.apply(db, FLOW, actor_in(tree, "grandparent"), item_id, "approve")
@@ -192,8 +223,9 @@ def test_actor_without_the_transition_function_is_refused(db: Db, tree: Tree) ->
 
 
 @pytest.mark.parametrize("reason", [None, "", "   \n "])
-def test_reject_without_a_reason_is_refused_naming_the_reason_field(db: Db, tree: Tree,
-                                                                    reason: str | None) -> None:
+def test_reject_without_a_reason_is_refused_naming_the_reason_field(
+    db: Db, tree: Tree, reason: str | None
+) -> None:
     item_id = item_in_state(db, tree, "PENDING")
     before = snapshot(db, item_id)
     with pytest.raises(ValidationError) as err:
@@ -215,12 +247,15 @@ def test_apply_on_a_missing_item_is_not_found(db: Db, tree: Tree) -> None:
 
 # -- versions and audit -----------------------------------------------------------------------
 
+
 def test_each_transition_bumps_the_version(db: Db, tree: Tree) -> None:
     item = workflow.create(db, FLOW, actor_in(tree, "owner"), tree.ba_dinh.id, "Báo cáo")
-    sent = workflow.apply(db, FLOW, actor_in(tree, "owner"), item.id, "send",
-                          expected_version=item.version)
-    approved = workflow.apply(db, FLOW, actor_in(tree, "parent"), item.id, "approve",
-                              expected_version=sent.version)
+    sent = workflow.apply(
+        db, FLOW, actor_in(tree, "owner"), item.id, "send", expected_version=item.version
+    )
+    approved = workflow.apply(
+        db, FLOW, actor_in(tree, "parent"), item.id, "approve", expected_version=sent.version
+    )
     assert (item.version, sent.version, approved.version) == (1, 2, 3)
 
 
@@ -234,23 +269,40 @@ def test_apply_with_a_stale_version_asks_to_reload(db: Db, tree: Tree) -> None:
     workflow.apply(db, FLOW, actor_in(tree, "owner"), item.id, "send")
     before = snapshot(db, item.id)
     with pytest.raises(StaleVersion) as err:
-        workflow.apply(db, FLOW, actor_in(tree, "parent"), item.id, "approve",
-                       expected_version=item.version)
+        workflow.apply(
+            db, FLOW, actor_in(tree, "parent"), item.id, "approve", expected_version=item.version
+        )
     assert str(err.value) == "Dữ liệu đã được người khác cập nhật, vui lòng tải lại"
     assert snapshot(db, item.id) == before
 
 
-def test_each_transition_writes_an_audit_row_with_states_reason_and_actor(db: Db,
-                                                                          tree: Tree) -> None:
+def test_each_transition_writes_an_audit_row_with_states_reason_and_actor(
+    db: Db, tree: Tree
+) -> None:
     parent = actor_in(tree, "parent")
     item_id = item_in_state(db, tree, "PENDING")
     workflow.apply(db, FLOW, parent, item_id, "reject", reason="  Thiếu  số liệu ")
     [row] = audit_rows(db, FLOW.kind, item_id)
-    assert {k: row[k] for k in ("action", "from_state", "to_state", "reason", "actor_user_id",
-                                "actor_name", "actor_unit_id")} == {
-        "action": "reject", "from_state": "PENDING", "to_state": "CHANGES_REQUESTED",
-        "reason": "Thiếu số liệu", "actor_user_id": parent.user_id,
-        "actor_name": parent.full_name, "actor_unit_id": tree.hn.id}
+    assert {
+        k: row[k]
+        for k in (
+            "action",
+            "from_state",
+            "to_state",
+            "reason",
+            "actor_user_id",
+            "actor_name",
+            "actor_unit_id",
+        )
+    } == {
+        "action": "reject",
+        "from_state": "PENDING",
+        "to_state": "CHANGES_REQUESTED",
+        "reason": "Thiếu số liệu",
+        "actor_user_id": parent.user_id,
+        "actor_name": parent.full_name,
+        "actor_unit_id": tree.hn.id,
+    }
     assert row["at_time"] is not None
 
 
@@ -261,14 +313,20 @@ def test_a_full_round_trip_leaves_one_audit_row_per_step(db: Db, tree: Tree) -> 
     workflow.apply(db, FLOW, parent, item.id, "reject", reason="Sai số liệu")
     workflow.apply(db, FLOW, owner, item.id, "send")
     workflow.apply(db, FLOW, parent, item.id, "approve")
-    steps = [(r["action"], r["from_state"], r["to_state"])
-             for r in audit_rows(db, FLOW.kind, item.id)]
-    assert steps == [("create", None, "DRAFT"), ("send", "DRAFT", "PENDING"),
-                     ("reject", "PENDING", "CHANGES_REQUESTED"),
-                     ("send", "CHANGES_REQUESTED", "PENDING"), ("approve", "PENDING", "APPROVED")]
+    steps = [
+        (r["action"], r["from_state"], r["to_state"]) for r in audit_rows(db, FLOW.kind, item.id)
+    ]
+    assert steps == [
+        ("create", None, "DRAFT"),
+        ("send", "DRAFT", "PENDING"),
+        ("reject", "PENDING", "CHANGES_REQUESTED"),
+        ("send", "CHANGES_REQUESTED", "PENDING"),
+        ("approve", "PENDING", "APPROVED"),
+    ]
 
 
 # -- available_actions is the same rule as apply ----------------------------------------------
+
 
 def accepted_actions(db: Db, tree: Tree, state: str, actor: Actor) -> set[str]:
     accepted = set()
@@ -284,9 +342,9 @@ def accepted_actions(db: Db, tree: Tree, state: str, actor: Actor) -> set[str]:
 
 @pytest.mark.parametrize("position", POSITIONS)
 @pytest.mark.parametrize("state", STATES)
-def test_available_actions_are_exactly_the_actions_apply_accepts(shared: tuple[Db, Tree],
-                                                                 state: str,
-                                                                 position: str) -> None:
+def test_available_actions_are_exactly_the_actions_apply_accepts(
+    shared: tuple[Db, Tree], state: str, position: str
+) -> None:
     db, tree = shared
     actor = actor_in(tree, position)
     item = db.items.get(item_in_state(db, tree, state))
@@ -294,8 +352,7 @@ def test_available_actions_are_exactly_the_actions_apply_accepts(shared: tuple[D
     assert offered == accepted_actions(db, tree, state, actor)
 
 
-def test_available_actions_hide_actions_whose_function_the_actor_lacks(db: Db,
-                                                                       tree: Tree) -> None:
+def test_available_actions_hide_actions_whose_function_the_actor_lacks(db: Db, tree: Tree) -> None:
     item = db.items.get(item_in_state(db, tree, "PENDING"))
     reader = actor_in(tree, "parent", CREATE)
     assert workflow.available_actions(FLOW, reader, item, tree.ba_dinh) == []
