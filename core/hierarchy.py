@@ -134,6 +134,20 @@ def catalogs(db: Db) -> dict[str, list[dict]]:
     }
 
 
+def child_defaults(db: Db, parent: Unit) -> UnitDraft:
+    """What the add form starts with under ``parent``: the next level down, same province."""
+    ranks = {r["code"]: r["rank"] for r in db.catalogs.levels()}
+    below = sorted(
+        (rank, code) for code, rank in ranks.items() if rank > ranks.get(parent.level_code, -1)
+    )
+    return UnitDraft(
+        name="",
+        level_code=below[0][1] if below else "",
+        type_code=parent.type_code,
+        province=parent.province,
+    )
+
+
 # -- validation -------------------------------------------------------------------------------
 
 

@@ -40,7 +40,8 @@ def confirm(question: str, action, success: str) -> None:
 def add_dialog(parent_id: int) -> None:
     parent = hierarchy.get_unit(db, actor, parent_id)
     st.caption(f"Đơn vị cấp trên: **{parent.name}**")
-    draft = unit_form.show(catalogs, "add_unit")
+    defaults = hierarchy.child_defaults(db, parent)
+    draft = unit_form.show(catalogs, "add_unit", defaults, dialogs.finish)
     if draft and session.attempt(
         lambda: hierarchy.add_unit(db, actor, parent.id, draft), "Thêm mới đơn vị thành công"
     ):
@@ -52,7 +53,7 @@ def add_dialog(parent_id: int) -> None:
 @st.dialog("Cập nhật đơn vị", width="large", on_dismiss=dialogs.close)
 def update_dialog(unit_id: int) -> None:
     unit = hierarchy.get_unit(db, actor, unit_id)
-    draft = unit_form.show(catalogs, "update_unit", unit)
+    draft = unit_form.show(catalogs, "update_unit", unit, dialogs.finish)
     if draft and session.attempt(
         lambda: hierarchy.update_unit(db, actor, unit.id, draft, unit.version),
         "Cập nhật đơn vị thành công",
@@ -110,6 +111,7 @@ def merge_dialog(target_id: int) -> None:
     chosen = st.multiselect(
         "Đơn vị sáp nhập *",
         [u.id for u in found],
+        placeholder="Chọn các đơn vị sáp nhập",
         format_func={u.id: f"{u.name} ({u.code})" for u in found}.get,
     )
     if chosen:

@@ -50,7 +50,10 @@ def add_dialog(_: int | None) -> None:
         )
     with right:
         role_functions(role)
-    if st.button("Lưu", type="primary"):
+    save, cancel, _ = st.columns([1, 1, 6])
+    if cancel.button("Hủy", width="stretch"):
+        dialogs.finish()
+    if save.button("Lưu", type="primary", width="stretch"):
         draft = UserDraft(cccd, name, unit_id or 0, kind, position, role or "")
         created = session.attempt(
             lambda: users.create(db, actor, draft), "Thêm mới người dùng thành công"

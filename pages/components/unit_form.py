@@ -3,6 +3,8 @@ marked *."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core.model import Unit, UnitDraft
@@ -12,8 +14,13 @@ def _index(options: list[str], value: str | None) -> int | None:
     return options.index(value) if value in options else None
 
 
-def show(catalogs: dict[str, list[dict]], key: str, unit: Unit | None = None) -> UnitDraft | None:
-    """Render the form; return the typed draft when "Lưu" is pressed."""
+def show(
+    catalogs: dict[str, list[dict]],
+    key: str,
+    unit: Unit | UnitDraft,
+    on_cancel: Callable[[], None],
+) -> UnitDraft | None:
+    """Render the form filled from ``unit``; return the typed draft when "Lưu" is pressed."""
     levels = {r["code"]: r["name"] for r in catalogs["levels"]}
     types = {r["code"]: r["name"] for r in catalogs["types"]}
     provinces = [r["name"] for r in catalogs["provinces"]]
@@ -23,40 +30,41 @@ def show(catalogs: dict[str, list[dict]], key: str, unit: Unit | None = None) ->
             "Cấp *",
             list(levels),
             format_func=levels.get,
-            index=_index(list(levels), unit and unit.level_code),
+            index=_index(list(levels), unit.level_code),
             placeholder="Chọn cấp",
         )
-        code = right.text_input(
-            "Mã", value=unit.code if unit else "", help="Để trống để hệ thống tự sinh mã"
-        )
-        name = st.text_input("Tên *", value=unit.name if unit else "")
+        code = right.text_input("Mã", value=unit.code or "", help="Để trống để hệ thống tự sinh mã")
+        name = st.text_input("Tên *", value=unit.name)
         kind = st.selectbox(
             "Chọn loại *",
             list(types),
             format_func=types.get,
-            index=_index(list(types), unit and unit.type_code),
+            index=_index(list(types), unit.type_code),
             placeholder="Chọn loại",
         )
         a, b, c = st.columns(3)
         province = a.selectbox(
             "Chọn tỉnh *",
             provinces,
-            index=_index(provinces, unit and unit.province),
+            index=_index(provinces, unit.province),
             placeholder="Chọn tỉnh/thành phố",
         )
         district = b.text_input(
             "Chọn huyện",
-            value=(unit and unit.district) or "",
+            value=unit.district or "",
             help="Chỉ dùng cho dữ liệu trước 01/07/2025",
         )
-        commune = c.text_input("Chọn xã", value=(unit and unit.commune) or "")
+        commune = c.text_input("Chọn xã", value=unit.commune or "")
         address = st.text_input(
             "Địa chỉ chi tiết *",
-            value=(unit and unit.address) or "",
+            value=unit.address or "",
             placeholder="Nhập địa chỉ chi tiết",
         )
-        description = st.text_area("Mô tả chi tiết", value=(unit and unit.description) or "")
-        if not st.form_submit_button("Lưu", type="primary"):
+        description = st.text_area("Mô tả chi tiết", value=unit.description or "")
+        save, cancel, _ = st.columns([1, 1, 6])
+        if cancel.form_submit_button("Hủy", width="stretch"):
+            on_cancel()
+        if not save.form_submit_button("Lưu", type="primary", width="stretch"):
             return None
     return UnitDraft(
         name=name,

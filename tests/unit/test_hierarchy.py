@@ -530,3 +530,9 @@ def test_two_units_added_at_once_with_the_same_code_refuse_the_second_clearly(
     assert isinstance(outcomes["second"], Unit)
     assert isinstance(outcomes["first"], ValidationError)
     assert outcomes["first"].field == "Mã"
+
+
+def test_the_add_form_starts_one_level_below_the_parent_in_its_province(db, tree) -> None:
+    defaults = hierarchy.child_defaults(db, tree.hn)
+    assert (defaults.level_code, defaults.province) == ("HUYEN", tree.hn.province)
+    assert hierarchy.child_defaults(db, tree.ba_dinh).level_code == "CO_SO"
