@@ -99,6 +99,17 @@ def _target(db: Db, actor: Actor, user_id: int) -> User:
     return user
 
 
+def _managed(db: Db, actor: Actor, user_id: int, refuse_self: str | None = None) -> User:
+    """An account the actor may change: in scope, of a kind the actor may create, and (when
+    ``refuse_self`` gives the message) not the actor's own."""
+    user = _target(db, actor, user_id)
+    if refuse_self and user.id == actor.user_id:
+        raise PermissionDenied(refuse_self)
+    if not may_hold_account(actor, db.units.get(user.unit_id), user.account_type):
+        raise PermissionDenied("Tài khoản này không thuộc phạm vi bạn được quản lý")
+    return user
+
+
 def detail(db: Db, actor: Actor, user_id: int) -> UserDetail:
     require(actor, functions.USER_MANAGE)
     user = _target(db, actor, user_id)
@@ -189,11 +200,7 @@ def update(
     _require_admin(actor)
 
     def tx(db: Db) -> User:
-        user = _target(db, actor, user_id)
-        if user.id == actor.user_id:
-            raise PermissionDenied("Bạn không thể tự thay đổi quyền của chính mình")
-        if not may_hold_account(actor, db.units.get(user.unit_id), user.account_type):
-            raise PermissionDenied("Tài khoản này không thuộc phạm vi bạn được quản lý")
+        user = _managed(db, actor, user_id, "Bạn không thể tự thay đổi quyền của chính mình")
         fields = _validate(
             db,
             actor,
@@ -214,15 +221,11 @@ def update(
 
 
 def delete(db: Db, actor: Actor, user_id: int, expected_version: int) -> None:
-    """ "Xoá tài khoản": the account is deactivated so the audit trail keeps the person."""
+    """Delete ("Xoá tài khoản") by deactivating, so the audit trail keeps the person."""
     _require_admin(actor)
 
     def tx(db: Db) -> None:
-        user = _target(db, actor, user_id)
-        if user.id == actor.user_id:
-            raise PermissionDenied("Bạn không thể xoá tài khoản của chính mình")
-        if not may_hold_account(actor, db.units.get(user.unit_id), user.account_type):
-            raise PermissionDenied("Tài khoản này không thuộc phạm vi bạn được quản lý")
+        user = _managed(db, actor, user_id, "Bạn không thể xoá tài khoản của chính mình")
         now = clock.now()
         if not db.users.update(user.id, {"active": False}, expected_version, now):
             raise StaleVersion()
@@ -243,9 +246,7 @@ def reset_password(db: Db, actor: Actor, user_id: int, expected_version: int) ->
     hashed = auth.hash_password(password)
 
     def tx(db: Db) -> str:
-        user = _target(db, actor, user_id)
-        if not may_hold_account(actor, db.units.get(user.unit_id), user.account_type):
-            raise PermissionDenied("Tài khoản này không thuộc phạm vi bạn được quản lý")
+        user = _managed(db, actor, user_id)
         now = clock.now()
         if not db.users.update(
             user.id,
