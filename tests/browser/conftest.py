@@ -111,6 +111,8 @@ def wait_idle(page) -> None:
 
 
 def sign_in(page, cccd: str, password: str = "Daihoi@2025") -> None:
+    page.get_by_label("Số căn cước công dân").wait_for()
+    wait_idle(page)
     page.get_by_label("Số căn cước công dân").fill(cccd)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
