@@ -77,6 +77,7 @@ def sidebar(actor) -> None:
     auth.sign_out_button()
 
 
+auth.cookie_key()
 prepare_database()
 actor = session.actor()
 if actor is None:

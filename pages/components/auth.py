@@ -15,6 +15,7 @@ import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core import auth, settings
+from core.errors import ConfigError
 from pages.components import session
 
 COOKIE_NAME = "dhd_auth"
@@ -68,13 +69,18 @@ class _Directory(Mapping):
         return 0
 
 
-def _authenticator() -> stauth.Authenticate:
+def cookie_key() -> str:
+    """The signing key, or a refusal to go on: checked before anything else at start-up."""
     try:
-        key = settings.cookie_key(st.secrets.get("cookie_key") if _has_secrets() else None)
-    except Exception as exc:  # a ConfigError, or an unreadable secrets file
+        return settings.cookie_key(st.secrets.get("cookie_key") if _has_secrets() else None)
+    except ConfigError as exc:
         st.error(str(exc))
         st.stop()
         raise
+
+
+def _authenticator() -> stauth.Authenticate:
+    key = cookie_key()
     authenticator = stauth.Authenticate(
         {"usernames": {}},
         COOKIE_NAME,
