@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import functions, settings, startup
+from core import functions, reports, settings, startup
 from core.errors import ConfigError
 from core.hierarchy import path_of
+from core.templates import TemplateError
 from pages.components import auth, session
 
 st.set_page_config(
@@ -15,31 +16,43 @@ st.set_page_config(
 )
 
 # (file, title, section, function needed, icon)
+F = functions
 PAGES = (
-    ("pages/dashboard.py", "Dashboard", "Tổng quan", functions.DASHBOARD, ":material/dashboard:"),
+    ("pages/dashboard.py", "Dashboard", "Tổng quan", F.DASHBOARD, "dashboard"),
+    ("pages/report_entry.py", "Tạo lập báo cáo", "Quản lý báo cáo", F.REPORT_CREATE, "edit_note"),
+    ("pages/report_lookup.py", "Tra cứu báo cáo", "Quản lý báo cáo", F.REPORT_LOOKUP, "search"),
     (
-        "pages/units.py",
-        "Quản lý đơn vị",
+        "pages/report_approval.py",
+        "Phê duyệt báo cáo",
+        "Quản lý báo cáo",
+        F.REPORT_APPROVE,
+        "fact_check",
+    ),
+    ("pages/units.py", "Quản lý đơn vị", "Quản lý danh mục", F.UNIT_MANAGE, "account_tree"),
+    (
+        "pages/report_templates.py",
+        "Mẫu báo cáo",
         "Quản lý danh mục",
-        functions.UNIT_MANAGE,
-        ":material/account_tree:",
+        F.TEMPLATE_MANAGE,
+        "table_view",
     ),
-    (
-        "pages/users.py",
-        "Quản lý người dùng",
-        "Quản trị hệ thống",
-        functions.USER_MANAGE,
-        ":material/group:",
-    ),
-    ("pages/password.py", "Đổi mật khẩu", "Tài khoản", None, ":material/key:"),
+    ("pages/users.py", "Quản lý người dùng", "Quản trị hệ thống", F.USER_MANAGE, "group"),
+    ("pages/password.py", "Đổi mật khẩu", "Tài khoản", None, "key"),
 )
+
+
+@st.cache_resource(show_spinner=False)
+def _templates_loaded(db_path: str) -> list[str]:
+    """Load the template files into the store once per process."""
+    return reports.sync_templates(session.store().db())
 
 
 def prepare_database() -> None:
     db = session.db()
     try:
         startup.check_mode(db, settings.mode())
-    except ConfigError as exc:
+        _templates_loaded(session.store().path)
+    except (ConfigError, TemplateError) as exc:
         st.error(str(exc))
         st.stop()
     if not startup.needs_setup(db):
@@ -86,6 +99,7 @@ else:
     sections: dict[str, list[st.Page]] = {}
     for path, title, section, needed, icon in PAGES:
         if needed is None or needed in actor.functions:
-            sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon))
+            page = st.Page(path, title=title, icon=f":material/{icon}:")
+            sections.setdefault(section, []).append(page)
     sidebar(actor)
     st.navigation(sections).run()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import auth, clock
+from core import auth, clock, report_demo
 from core.errors import ConfigError
 from core.store import Db
 from core.store.seed import SCALES, Progress, seed_people, seed_units
@@ -110,6 +110,8 @@ def build(db: Db, scale_name: str, progress: Progress) -> None:
                 must_change_password=False,
             )
         seed_people(db, hashed, now)
+        progress(0.9, "Đang tạo báo cáo mẫu…")
+        report_demo.build(db, [a.unit_code for a in ACCOUNTS if a.role_code == "CHUYEN_VIEN"])
         db.meta.set("mode", "demo")
         db.meta.set("demo_scale", scale.name)
         db.meta.set("seeded_at", now.isoformat())

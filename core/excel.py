@@ -36,7 +36,7 @@ def list_workbook(
     ws.append([_cell(ws, f"Thời gian xuất: {moment(generated_at)}", Font(size=9))])
     ws.append([_cell(ws, h, Font(bold=True), _HEADER_FILL, header=True) for h in columns])
     for n, row in enumerate(rows, start=1):
-        ws.append([n, *row])
+        ws.append([n, *(_safe(ws, v) for v in row)])
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -58,6 +58,15 @@ def _cell(
         cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     return cell
+
+
+def _safe(ws, value: object) -> object:
+    """Typed text stays text: a name starting with "=" must not become a live formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _letter(index: int) -> str:

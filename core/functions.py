@@ -22,6 +22,7 @@ REPORT_LOOKUP = "REPORT_LOOKUP"
 REPORT_LOOKUP_AGG = "REPORT_LOOKUP_AGG"
 REPORT_APPROVE = "REPORT_APPROVE"
 UNIT_MANAGE = "UNIT_MANAGE"
+TEMPLATE_MANAGE = "TEMPLATE_MANAGE"
 USER_MANAGE = "USER_MANAGE"
 CALENDAR_CHOOSE = "CALENDAR_CHOOSE"
 CALENDAR_SUMMARY = "CALENDAR_SUMMARY"
@@ -34,6 +35,7 @@ CATALOG: tuple[Function, ...] = (
     Function(REPORT_LOOKUP_AGG, "Tra cứu báo cáo tổng hợp", "Quản lý báo cáo"),
     Function(REPORT_APPROVE, "Phê duyệt báo cáo", "Quản lý báo cáo"),
     Function(UNIT_MANAGE, "Quản lý đơn vị", "Quản lý danh mục"),
+    Function(TEMPLATE_MANAGE, "Quản lý mẫu báo cáo", "Quản lý danh mục"),
     Function(USER_MANAGE, "Quản lý người dùng", "Quản trị hệ thống"),
     Function(CALENDAR_CHOOSE, "Chọn lịch Đại hội", "Lịch tổ chức Đại hội"),
     Function(CALENDAR_SUMMARY, "Tổng hợp lịch tổ chức Đại hội", "Lịch tổ chức Đại hội"),

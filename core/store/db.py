@@ -68,6 +68,7 @@ class Db:
         from core.store.catalogs import CatalogRepo
         from core.store.items import ItemRepo
         from core.store.meta import MetaRepo
+        from core.store.reports import ReportRepo
         from core.store.units import UnitRepo
         from core.store.users import UserRepo
 
@@ -79,6 +80,7 @@ class Db:
         self.audit = AuditRepo(self)
         self.catalogs = CatalogRepo(self)
         self.meta = MetaRepo(self)
+        self.reports = ReportRepo(self)
 
     # -- queries, used by the repositories only --------------------------------------------
     def execute(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:

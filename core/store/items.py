@@ -65,3 +65,12 @@ class ItemRepo:
             [scope_path, kind],
         )
         return [WorkItem(**r) for r in rows]
+
+    def touch(self, item_id: int, expected_version: int, now: Any) -> bool:
+        """Bump the version of an item whose content changed (optimistic locking)."""
+        done = self.db.execute(
+            "UPDATE work_item SET version = version + 1, updated_at = ? "
+            "WHERE id = ? AND version = ?",
+            [now, item_id, expected_version],
+        )[0]
+        return bool(done and done[0])

@@ -1,0 +1,224 @@
+"""SQL for congress reports: templates, the reports themselves, their cells and the queries
+over a subtree (lists, the approval queue, progress and cell-by-cell aggregates)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from core.store.db import Db
+
+KIND = "report"
+_REPORT = (
+    "SELECT r.id, r.template_code, r.term_code, r.unit_id, r.report_date, r.creator_name,"
+    " r.organizer, r.provincial_organizer, r.saved_tabs, r.sent_at, r.approved_at,"
+    " r.last_reason, i.state, i.version, i.updated_at, u.name AS unit_name,"
+    " t.name AS template_name, tm.name AS term_name "
+    "FROM report r JOIN work_item i ON i.id = r.id JOIN unit u ON u.id = r.unit_id "
+    "JOIN report_template t ON t.code = r.template_code JOIN term tm ON tm.code = r.term_code "
+)
+
+
+class ReportRepo:
+    def __init__(self, db: Db) -> None:
+        self.db = db
+
+    # -- templates and terms ------------------------------------------------------------
+    def template_rows(self, active_only: bool = True) -> list[dict[str, Any]]:
+        active = " WHERE active" if active_only else ""
+        return self.db.rows(
+            f"SELECT code, name, term_code, levels, body, source, updated_at "
+            f"FROM report_template{active} ORDER BY code"
+        )
+
+    def upsert_template(
+        self,
+        code: str,
+        name: str,
+        term: str,
+        levels: list[str],
+        body: str,
+        source: str,
+        now: datetime,
+    ) -> bool:
+        """Store a template; True if it was new or its text changed."""
+        current = self.db.scalar("SELECT body FROM report_template WHERE code = ?", [code])
+        if current == body:
+            return False
+        self.db.execute(
+            "INSERT OR REPLACE INTO report_template VALUES (?, ?, ?, ?, ?, ?, TRUE, ?)",
+            [code, name, term, levels, body, source, now],
+        )
+        return True
+
+    def terms(self) -> list[dict[str, Any]]:
+        return self.db.rows("SELECT code, name FROM term WHERE active ORDER BY start_date DESC")
+
+    # -- one report ---------------------------------------------------------------------
+    def insert(self, report_id: int, fields: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO report (id, template_code, term_code, unit_id, report_date,"
+            " creator_name, organizer, provincial_organizer) VALUES (?,?,?,?,?,?,?,?)",
+            [
+                report_id,
+                fields["template_code"],
+                fields["term_code"],
+                fields["unit_id"],
+                fields["report_date"],
+                fields["creator_name"],
+                fields["organizer"],
+                fields.get("provincial_organizer"),
+            ],
+        )
+
+    def get(self, report_id: int) -> dict[str, Any] | None:
+        return self.db.one(_REPORT + "WHERE r.id = ?", [report_id])
+
+    def find(self, unit_id: int, template_code: str, term_code: str) -> int | None:
+        return self.db.scalar(
+            "SELECT id FROM report WHERE unit_id = ? AND template_code = ? AND term_code = ?",
+            [unit_id, template_code, term_code],
+        )
+
+    def update(self, report_id: int, **fields: Any) -> None:
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.db.execute(f"UPDATE report SET {sets} WHERE id = ?", [*fields.values(), report_id])
+
+    def replace_cells(self, report_id: int, tab: str, cells: list[tuple[str, str, Any]]) -> None:
+        """Replace one tab's values: (row, column, value) with numbers and text split apart."""
+        self.db.execute("DELETE FROM report_cell WHERE report_id = ? AND tab = ?", [report_id, tab])
+        kept = [c for c in cells if c[2] is not None]
+        if not kept:
+            return
+        nums = [float(v) if isinstance(v, int | float) else None for _, _, v in kept]
+        txts = [None if isinstance(v, int | float) else str(v) for _, _, v in kept]
+        self.db.execute(
+            "INSERT INTO report_cell SELECT ?, ?, unnest(?), unnest(?), unnest(?), unnest(?)",
+            [report_id, tab, [c[0] for c in kept], [c[1] for c in kept], nums, txts],
+        )
+
+    def cells(self, report_id: int) -> list[tuple[str, str, str, float | None, str | None]]:
+        return self.db.execute(
+            "SELECT tab, row_key, col_key, num, txt FROM report_cell WHERE report_id = ?",
+            [report_id],
+        )
+
+    def delete(self, report_id: int) -> None:
+        self.db.execute("DELETE FROM report_cell WHERE report_id = ?", [report_id])
+        self.db.execute("DELETE FROM report WHERE id = ?", [report_id])
+        self.db.execute("DELETE FROM work_item WHERE id = ?", [report_id])
+
+    # -- lists ---------------------------------------------------------------------------
+    _OWN = (
+        " FROM report r JOIN work_item i ON i.id = r.id"
+        " JOIN report_template t ON t.code = r.template_code"
+        " JOIN term tm ON tm.code = r.term_code"
+        " WHERE r.unit_id = ? AND (? = '' OR r.term_code = ?)"
+        " AND (? = '' OR r.template_code = ?) AND (? = '' OR i.state = ?)"
+    )
+
+    def list_own(
+        self, unit_id: int, term: str, template: str, state: str, limit: int, offset: int
+    ) -> tuple[pl.DataFrame, int]:
+        params = [unit_id, term, term, template, template, state, state]
+        total = self.db.scalar("SELECT count(*)" + self._OWN, params)
+        frame = self.db.frame(
+            "SELECT r.id, tm.name AS term_name, t.name AS template_name, i.updated_at,"
+            " i.state, i.version" + self._OWN + " ORDER BY i.updated_at DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return frame, total
+
+    _QUEUE = (
+        " FROM report r JOIN work_item i ON i.id = r.id JOIN unit u ON u.id = r.unit_id"
+        " JOIN report_template t ON t.code = r.template_code"
+        " JOIN term tm ON tm.code = r.term_code"
+        " WHERE u.parent_id = ? AND i.state <> 'DRAFT'"
+        " AND (? IS NULL OR r.unit_id = ?) AND (? = '' OR r.template_code = ?)"
+        " AND (? = '' OR i.state = ?)"
+    )
+
+    def queue(
+        self,
+        parent_id: int,
+        unit_id: int | None,
+        template: str,
+        state: str,
+        limit: int,
+        offset: int,
+    ) -> tuple[pl.DataFrame, int]:
+        """Reports sent up by the direct subordinates of ``parent_id`` (drafts stay private)."""
+        params = [parent_id, unit_id, unit_id, template, template, state, state]
+        total = self.db.scalar("SELECT count(*)" + self._QUEUE, params)
+        frame = self.db.frame(
+            "SELECT r.id, u.name AS unit_name, tm.name AS term_name, t.name AS template_name,"
+            " i.updated_at, i.state, i.version"
+            + self._QUEUE
+            + " ORDER BY (i.state = 'PENDING') DESC, i.updated_at DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return frame, total
+
+    def own_states(self, unit_id: int, term: str) -> dict[str, tuple[int, str]]:
+        """template code -> (report id, state) of the unit's reports in the term."""
+        rows = self.db.execute(
+            "SELECT r.template_code, r.id, i.state FROM report r JOIN work_item i ON i.id = r.id"
+            " WHERE r.unit_id = ? AND r.term_code = ?",
+            [unit_id, term],
+        )
+        return {code: (rid, state) for code, rid, state in rows}
+
+    # -- progress and aggregates over a subtree -------------------------------------------
+    _EXPECTED = (
+        " FROM unit u WHERE starts_with(u.path, ?) AND u.id <> ? AND u.active"
+        " AND list_contains(?, u.level_code)"
+    )
+
+    def progress(
+        self,
+        scope_path: str,
+        scope_id: int,
+        template: str,
+        term: str,
+        levels: list[str],
+        counted: list[str],
+    ) -> tuple[int, int]:
+        """(units expected to send ``template`` in the strict subtree, units that sent it)."""
+        return self.db.execute(
+            "SELECT count(*), count(*) FILTER (WHERE i.state IN (SELECT unnest(?)))"
+            " FROM unit u LEFT JOIN report r ON r.unit_id = u.id AND r.template_code = ?"
+            " AND r.term_code = ? LEFT JOIN work_item i ON i.id = r.id"
+            " WHERE starts_with(u.path, ?) AND u.id <> ? AND u.active"
+            " AND list_contains(?, u.level_code)",
+            [counted, template, term, scope_path, scope_id, levels],
+        )[0]
+
+    def contributors(
+        self, scope_path: str, scope_id: int, template: str, term: str, levels: list[str]
+    ) -> pl.DataFrame:
+        """Every unit expected to send, with its report (if any), shallowest first."""
+        return self.db.frame(
+            "SELECT u.id AS unit_id, u.name AS unit_name, u.code, r.id AS report_id, i.state,"
+            " r.sent_at FROM unit u LEFT JOIN report r ON r.unit_id = u.id"
+            " AND r.template_code = ? AND r.term_code = ? LEFT JOIN work_item i ON i.id = r.id"
+            " WHERE starts_with(u.path, ?) AND u.id <> ? AND u.active"
+            " AND list_contains(?, u.level_code) ORDER BY u.depth, u.code",
+            [template, term, scope_path, scope_id, levels],
+        )
+
+    def aggregate(
+        self, scope_path: str, scope_id: int, template: str, term: str, counted: list[str]
+    ) -> list[tuple[str, str, str, float]]:
+        """Cell-by-cell sums over the counted reports of the strict subtree."""
+        return self.db.execute(
+            "SELECT c.tab, c.row_key, c.col_key, sum(c.num) FROM report_cell c"
+            " JOIN report r ON r.id = c.report_id JOIN work_item i ON i.id = r.id"
+            " JOIN unit u ON u.id = r.unit_id"
+            " WHERE r.template_code = ? AND r.term_code = ? AND i.state IN (SELECT unnest(?))"
+            " AND starts_with(u.path, ?) AND u.id <> ? AND c.num IS NOT NULL"
+            " GROUP BY ALL",
+            [template, term, counted, scope_path, scope_id],
+        )

@@ -1,0 +1,449 @@
+"""Report templates: the declared shape of a report type, and the rules its cells obey.
+
+A template is data (a YAML file in `data/templates/`, or one an admin imports), never code.
+It declares the tabs of the form; in each tab a tree of columns (group headers with leaves)
+and a tree of rows (indicators with sub-rows); the value type of each cell; the cells that do
+not apply ("---"); and validation rules. `parse` turns the YAML into frozen records and refuses
+a broken file with a message naming the file and the problem; `check_tab` applies the rules
+to the values typed into one tab.
+
+File format (YAML)::
+
+    code: PT_CL_CAP_UY_CO_SO            # unique, A-Z 0-9 _
+    name: Phân tích chất lượng cấp ủy cơ sở
+    term: NK_2025_2030                  # a term code of the `term` table
+    levels: [CO_SO]                     # unit levels that must submit it
+    tabs:
+      - key: tuoi_doi                   # unique in the template, a-z 0-9 _
+        title: 1. Tuổi đời
+        columns:                        # tree; only leaves hold values
+          - {key: tong_so, label: Tổng số}
+          - label: Cấp ủy viên
+            children:
+              - {key: btv, label: Ủy viên BTV, type: int}   # int (default) | percent | text | date
+        rows:                           # tree; every row holds values
+          - key: duoc_bau
+            label: Số lượng cấp ủy viên được bầu
+            children:
+              - {key: nu, label: "- Nữ"}
+        not_applicable: [[nu, btv]]     # [row, column] pairs shown as "---"
+        required: all                   # all | [[row, column], …] | omitted
+        sub_rows_le_total: true         # default true: a sub-row never exceeds its total row
+        rules:
+          - {le: btv, of: tong_so}                  # column btv ≤ column tong_so, every row
+          - {row_le: nu, of: duoc_bau}              # row nu ≤ row duoc_bau, every column
+          - {sum: tong_so, of: [a, b, c]}           # column tong_so = a + b + c, every row
+          - {row_sum: duoc_bau, of: [x, y]}         # row duoc_bau = x + y, every column
+
+Percent cells are left out of the sub-row and row rules: the share of women among first-time
+members may well exceed the share among all members, and shares do not add up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CELL_TYPES = ("int", "percent", "text", "date")
+NUMERIC = ("int", "percent")
+_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,59}$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+MAX_INT = 10_000_000
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    type: str
+    path: tuple[str, ...]  # labels of the group headers above it, outermost first
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    depth: int
+    parent: str | None
+    type: str | None  # overrides the column type for the whole row
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # le | row_le | sum | row_sum
+    target: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    header_depth: int
+    not_applicable: frozenset[tuple[str, str]]
+    required: frozenset[tuple[str, str]]
+    rules: tuple[Rule, ...]
+    sub_rows_le_total: bool = True
+
+    def cells(self) -> list[tuple[str, str]]:
+        """Every (row, column) that holds a value, in reading order."""
+        return [
+            (r.key, c.key)
+            for r in self.rows
+            for c in self.columns
+            if (r.key, c.key) not in self.not_applicable
+        ]
+
+    def cell_type(self, row_key: str, col_key: str) -> str:
+        row = next(r for r in self.rows if r.key == row_key)
+        col = next(c for c in self.columns if c.key == col_key)
+        return row.type or col.type
+
+    def header_rows(self) -> list[list[tuple[str, int, int]]]:
+        """The grouped header as rows of (label, first leaf index, span), for merged cells."""
+        out: list[list[tuple[str, int, int]]] = [[] for _ in range(self.header_depth)]
+        for level in range(self.header_depth):
+            i = 0
+            while i < len(self.columns):
+                col = self.columns[i]
+                if level < len(col.path):
+                    label, j = col.path[level], i
+                    while (
+                        j < len(self.columns)
+                        and len(self.columns[j].path) > level
+                        and self.columns[j].path[: level + 1] == col.path[: level + 1]
+                    ):
+                        j += 1
+                    out[level].append((label, i, j - i))
+                    i = j
+                else:
+                    if level == len(col.path):
+                        out[level].append((col.label, i, 1))
+                    i += 1
+        return out
+
+
+@dataclass(frozen=True)
+class Template:
+    code: str
+    name: str
+    term: str
+    levels: tuple[str, ...]
+    tabs: tuple[Tab, ...]
+    source: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def tab(self, key: str) -> Tab:
+        for t in self.tabs:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+
+def load_file(path: Path) -> Template:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{path.name}: không đọc được tệp ({exc})") from None
+    return parse(text, path.name)
+
+
+def load_dir(folder: Path) -> list[Template]:
+    templates = [load_file(p) for p in sorted(folder.glob("*.y*ml"))]
+    seen: dict[str, str] = {}
+    for t in templates:
+        if t.code in seen:
+            raise TemplateError(f"{t.source}: mã mẫu {t.code} trùng với {seen[t.code]}")
+        seen[t.code] = t.source
+    return templates
+
+
+def parse(text: str, source: str) -> Template:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"{source}: không phải YAML hợp lệ ({exc})") from None
+    try:
+        return _template(data, source)
+    except TemplateError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise TemplateError(f"{source}: cấu trúc không hợp lệ ({exc})") from None
+
+
+def _fail(source: str, where: str, problem: str) -> TemplateError:
+    return TemplateError(f"{source}: {where}: {problem}")
+
+
+def _template(data: Any, source: str) -> Template:
+    if not isinstance(data, dict):
+        raise _fail(source, "tệp", "phải là một bảng khoá: giá trị")
+    for key in ("code", "name", "term", "levels", "tabs"):
+        if key not in data:
+            raise _fail(source, "tệp", f"thiếu khoá '{key}'")
+    code = str(data["code"])
+    if not _CODE.match(code):
+        raise _fail(source, "code", f"'{code}' phải gồm chữ in hoa, số, dấu gạch dưới")
+    levels = data["levels"]
+    if not isinstance(levels, list) or not levels or not all(isinstance(x, str) for x in levels):
+        raise _fail(source, "levels", "phải là danh sách mã cấp đơn vị, ít nhất một")
+    if not isinstance(data["tabs"], list) or not data["tabs"]:
+        raise _fail(source, "tabs", "phải có ít nhất một tab")
+    tabs = tuple(_tab(t, source, i) for i, t in enumerate(data["tabs"], start=1))
+    keys = [t.key for t in tabs]
+    if len(set(keys)) != len(keys):
+        raise _fail(source, "tabs", "khoá tab bị trùng")
+    return Template(
+        code, str(data["name"]).strip(), str(data["term"]), tuple(levels), tabs, source, data
+    )
+
+
+def _tab(data: Any, source: str, index: int) -> Tab:
+    where = f"tab {index}"
+    if not isinstance(data, dict):
+        raise _fail(source, where, "phải là một bảng khoá: giá trị")
+    key = str(data.get("key", ""))
+    if not _KEY.match(key):
+        raise _fail(source, where, f"khoá tab '{key}' không hợp lệ")
+    where = f"tab '{key}'"
+    columns: list[Column] = []
+    _columns(data.get("columns"), (), columns, source, where)
+    rows: list[Row] = []
+    _rows(data.get("rows"), 0, None, rows, source, where)
+    col_keys = {c.key for c in columns}
+    row_keys = {r.key for r in rows}
+    if len(col_keys) != len(columns):
+        raise _fail(source, where, "khoá cột bị trùng")
+    if len(row_keys) != len(rows):
+        raise _fail(source, where, "khoá dòng bị trùng")
+    na = _pairs(
+        data.get("not_applicable", []), row_keys, col_keys, source, f"{where}, not_applicable"
+    )
+    required_raw = data.get("required")
+    if required_raw == "all":
+        required = frozenset((r.key, c.key) for r in rows for c in columns) - na
+    else:
+        required = _pairs(required_raw or [], row_keys, col_keys, source, f"{where}, required")
+    rules = tuple(_rule(r, row_keys, col_keys, source, where) for r in data.get("rules") or [])
+    depth = max(len(c.path) for c in columns) + 1
+    return Tab(
+        key,
+        str(data.get("title", key)),
+        tuple(columns),
+        tuple(rows),
+        depth,
+        na,
+        required,
+        rules,
+        bool(data.get("sub_rows_le_total", True)),
+    )
+
+
+def _columns(items: Any, path: tuple[str, ...], out: list[Column], source: str, where: str) -> None:
+    if not isinstance(items, list) or not items:
+        raise _fail(source, where, "phải khai báo ít nhất một cột")
+    for item in items:
+        label = str(item.get("label", "")).strip()
+        if not label:
+            raise _fail(source, where, "cột thiếu nhãn (label)")
+        if item.get("children"):
+            _columns(item["children"], (*path, label), out, source, where)
+            continue
+        key, kind = str(item.get("key", "")), item.get("type", "int")
+        if not _KEY.match(key):
+            raise _fail(source, where, f"cột '{label}' có khoá '{key}' không hợp lệ")
+        if kind not in CELL_TYPES:
+            raise _fail(source, where, f"cột '{key}' có kiểu '{kind}' không hỗ trợ")
+        out.append(Column(key, label, kind, path))
+
+
+def _rows(
+    items: Any, depth: int, parent: str | None, out: list[Row], source: str, where: str
+) -> None:
+    if not isinstance(items, list) or (depth == 0 and not items):
+        raise _fail(source, where, "phải khai báo ít nhất một dòng chỉ tiêu")
+    for item in items:
+        key, label = str(item.get("key", "")), str(item.get("label", "")).strip()
+        if not _KEY.match(key) or not label:
+            raise _fail(source, where, f"dòng '{label or key}' thiếu khoá hoặc nhãn hợp lệ")
+        kind = item.get("type")
+        if kind is not None and kind not in CELL_TYPES:
+            raise _fail(source, where, f"dòng '{key}' có kiểu '{kind}' không hỗ trợ")
+        out.append(Row(key, label, depth, parent, kind))
+        if item.get("children"):
+            _rows(item["children"], depth + 1, key, out, source, where)
+
+
+def _pairs(
+    items: Any, rows: set[str], cols: set[str], source: str, where: str
+) -> frozenset[tuple[str, str]]:
+    pairs = set()
+    for pair in items:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _fail(source, where, f"{pair} phải là [dòng, cột]")
+        r, c = pair
+        if r not in rows or c not in cols:
+            raise _fail(source, where, f"ô [{r}, {c}] không có trong tab")
+        pairs.add((r, c))
+    return frozenset(pairs)
+
+
+def _rule(data: Any, rows: set[str], cols: set[str], source: str, where: str) -> Rule:
+    if not isinstance(data, dict) or "of" not in data:
+        raise _fail(source, where, f"quy tắc {data} không hợp lệ")
+    for kind, keys in (("le", cols), ("row_le", rows), ("sum", cols), ("row_sum", rows)):
+        if kind in data:
+            target = data[kind]
+            parts = tuple(data["of"]) if kind.endswith("sum") else (data["of"],)
+            for k in (target, *parts):
+                if k not in keys:
+                    raise _fail(source, where, f"quy tắc {kind} nhắc tới '{k}' không có")
+            return Rule(kind, target, parts)
+    raise _fail(source, where, f"quy tắc {data} không thuộc loại le/row_le/sum/row_sum")
+
+
+# -- values ----------------------------------------------------------------------------------
+
+Cell = tuple[str, str]
+Values = dict[Cell, Any]
+
+
+@dataclass(frozen=True)
+class CellError:
+    row: str
+    column: str
+    message: str
+
+
+def coerce(tab: Tab, cell: Cell, raw: Any) -> Any:
+    """Turn what was typed into the cell's value; raise ValueError with the reason."""
+    kind = tab.cell_type(*cell)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if kind == "text":
+        text = str(raw).strip()
+        if len(text) > 1000:
+            raise ValueError("dài quá 1000 ký tự")
+        return text
+    if kind == "date":
+        if isinstance(raw, datetime):
+            if raw.time() != datetime.min.time():
+                raise ValueError("phải là ngày, không kèm giờ")
+            return raw.date()
+        if isinstance(raw, date):
+            return raw
+        try:
+            day, month, year = (int(p) for p in str(raw).strip().split("/"))
+            return date(year, month, day)
+        except ValueError:
+            raise ValueError("phải là ngày dạng dd/mm/yyyy") from None
+    if isinstance(raw, bool):
+        raise ValueError("phải là một số")
+    try:
+        number = float(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        raise ValueError("phải là một số") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError("phải là một số")
+    if number < 0:
+        raise ValueError("không được âm")
+    if kind == "percent":
+        if number > 100:
+            raise ValueError("tỷ lệ không được vượt quá 100%")
+        return round(number, 2)
+    if not number.is_integer():
+        raise ValueError("phải là số nguyên")
+    if number > MAX_INT:
+        raise ValueError("quá lớn")
+    return int(number)
+
+
+def check_tab(tab: Tab, raw: dict[Cell, Any]) -> tuple[Values, list[CellError]]:
+    """Coerce every cell and apply the tab's rules; the values count only if errors is empty."""
+    values: Values = {}
+    errors: list[CellError] = []
+    for cell in tab.cells():
+        try:
+            values[cell] = coerce(tab, cell, raw.get(cell))
+        except ValueError as exc:
+            errors.append(CellError(*cell, str(exc)))
+    for cell in raw:
+        if cell in tab.not_applicable and raw[cell] not in (None, "", "---"):
+            errors.append(CellError(*cell, "ô này không áp dụng (---)"))
+    for cell in sorted(tab.required):
+        if values.get(cell) is None and not any(
+            e.row == cell[0] and e.column == cell[1] for e in errors
+        ):
+            errors.append(CellError(*cell, "bắt buộc nhập"))
+    errors.extend(_rule_errors(tab, values))
+    return values, errors
+
+
+def _num(values: Values, cell: Cell) -> float | None:
+    v = values.get(cell)
+    return v if isinstance(v, int | float) else None
+
+
+def _rule_errors(tab: Tab, values: Values) -> list[CellError]:
+    errors: list[CellError] = []
+    labels = {r.key: r.label.lstrip("- ").strip() for r in tab.rows}
+    labels |= {c.key: c.label for c in tab.columns}
+    numeric_cols = [c.key for c in tab.columns]
+    if tab.sub_rows_le_total:
+        for row in tab.rows:
+            if row.parent is None:
+                continue
+            for col in numeric_cols:
+                if tab.cell_type(row.key, col) == "percent":
+                    continue
+                a, b = _num(values, (row.key, col)), _num(values, (row.parent, col))
+                if a is not None and b is not None and a > b:
+                    errors.append(
+                        CellError(
+                            row.key,
+                            col,
+                            f"không được lớn hơn dòng “{labels[row.parent]}” ({_n(b)})",
+                        )
+                    )
+    for rule in tab.rules:
+        if rule.kind in ("le", "sum"):
+            lines = [
+                (r.key, (r.key, rule.target), [(r.key, p) for p in rule.parts]) for r in tab.rows
+            ]
+        else:
+            lines = [
+                (c, (rule.target, c), [(p, c) for p in rule.parts])
+                for c in numeric_cols
+                if tab.cell_type(rule.target, c) != "percent"
+            ]
+        for _, target, parts in lines:
+            t = _num(values, target)
+            ps = [_num(values, p) for p in parts]
+            if rule.kind in ("le", "row_le"):
+                if t is not None and ps[0] is not None and t > ps[0]:
+                    other = rule.parts[0]
+                    errors.append(
+                        CellError(*target, f"không được lớn hơn “{labels[other]}” ({_n(ps[0])})")
+                    )
+            elif t is not None and all(p is not None for p in ps) and abs(t - sum(ps)) > 1e-9:
+                names = ", ".join(labels[p] for p in rule.parts)
+                errors.append(CellError(*target, f"phải bằng tổng {names} ({_n(sum(ps))})"))
+    return errors
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".") if float(value).is_integer() else f"{value:g}"

@@ -1,0 +1,66 @@
+"""Mẫu báo cáo: the report types in force, and importing a new template with a preview."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import functions, reports
+from core.errors import DomainError
+from core.templates import TemplateError
+from pages.components import report_view, session
+
+actor = session.require_page(functions.TEMPLATE_MANAGE)
+db = session.db()
+
+
+def template_list() -> None:
+    known = reports.all_templates(db)
+    st.subheader("Các loại báo cáo đang áp dụng")
+    st.dataframe(
+        {
+            "Mã": list(known),
+            "Tên loại báo cáo": [t.name for t in known.values()],
+            "Nhiệm kỳ": [t.term for t in known.values()],
+            "Cấp phải nộp": [", ".join(t.levels) for t in known.values()],
+            "Số tab": [len(t.tabs) for t in known.values()],
+            "Số ô số liệu": [sum(len(tab.cells()) for tab in t.tabs) for t in known.values()],
+        },
+        hide_index=True,
+        width="stretch",
+    )
+    chosen = st.selectbox(
+        "Xem mẫu", list(known), format_func={c: t.name for c, t in known.items()}.get
+    )
+    if chosen:
+        report_view.show_all_tabs(known[chosen], {})
+
+
+def importer() -> None:
+    st.subheader("Nhập mẫu báo cáo mới")
+    st.caption(
+        "Tệp YAML theo định dạng mô tả trong core/templates.py; mẫu có cùng mã sẽ thay "
+        "thế mẫu cũ cho các báo cáo tạo sau."
+    )
+    upload = st.file_uploader("Tệp mẫu (.yaml)", type=["yaml", "yml"])
+    if upload is None:
+        return
+    text = upload.getvalue().decode("utf-8", errors="replace")
+    try:
+        template = reports.preview_template(db, actor, text, upload.name)
+    except (TemplateError, DomainError) as exc:
+        st.error(str(exc))
+        return
+    st.success(
+        f"Mẫu hợp lệ: {template.name} ({template.code}), "
+        f"{sum(len(t.cells()) for t in template.tabs)} ô số liệu"
+    )
+    report_view.show_all_tabs(template, {})
+    if st.button("Lưu mẫu", type="primary") and session.attempt(
+        lambda: reports.import_template(db, actor, text, upload.name), "Nhập mẫu báo cáo thành công"
+    ):
+        st.rerun()
+
+
+st.title("Mẫu báo cáo")
+template_list()
+importer()
