@@ -47,14 +47,20 @@ def _templates_loaded(db_path: str) -> list[str]:
     return reports.sync_templates(session.store().db())
 
 
+def halt(message: str) -> None:
+    """Stop with the reason, under a navigation of its own (never the bare pages/ listing)."""
+
+    def explain() -> None:
+        st.error(message)
+
+    st.navigation([st.Page(explain, title="Không thể khởi động", url_path="loi")]).run()
+    st.stop()
+
+
 def prepare_database() -> None:
     db = session.db()
-    try:
-        startup.check_mode(db, settings.mode())
-        _templates_loaded(session.store().path)
-    except (ConfigError, TemplateError) as exc:
-        st.error(str(exc))
-        st.stop()
+    startup.check_mode(db, settings.mode())
+    _templates_loaded(session.store().path)
     if not startup.needs_setup(db):
         return
     bar = st.progress(0.0, text="Đang khởi tạo cơ sở dữ liệu…")
@@ -90,8 +96,11 @@ def sidebar(actor) -> None:
     auth.sign_out_button()
 
 
-auth.cookie_key()
-prepare_database()
+try:
+    auth.cookie_key()
+    prepare_database()
+except (ConfigError, TemplateError) as exc:
+    halt(str(exc))
 actor = session.actor()
 if actor is None:
     st.navigation([st.Page(login_page, title="Đăng nhập", icon=":material/login:")]).run()

@@ -54,6 +54,9 @@ NUMERIC = ("int", "percent")
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,59}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 MAX_INT = 10_000_000
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_GROUPED = re.compile(r"^-?\d{1,3}([.,\s]\d{3})+$")
+_PLAIN = re.compile(r"^-?\d+([.,]\d+)?$")
 
 
 class TemplateError(ValueError):
@@ -196,6 +199,9 @@ def _template(data: Any, source: str) -> Template:
         if key not in data:
             raise _fail(source, "tệp", f"thiếu khoá '{key}'")
     code = str(data["code"])
+    for key in ("name", "term"):
+        if data[key] is None or not str(data[key]).strip():
+            raise _fail(source, key, "không được để trống")
     if not _CODE.match(code):
         raise _fail(source, "code", f"'{code}' phải gồm chữ in hoa, số, dấu gạch dưới")
     levels = data["levels"]
@@ -238,6 +244,9 @@ def _tab(data: Any, source: str, index: int) -> Tab:
         required = frozenset((r.key, c.key) for r in rows for c in columns) - na
     else:
         required = _pairs(required_raw or [], row_keys, col_keys, source, f"{where}, required")
+    both = required & na
+    if both:
+        raise _fail(source, where, f"ô {sorted(both)[0]} vừa bắt buộc vừa không áp dụng")
     rules = tuple(_rule(r, row_keys, col_keys, source, where) for r in data.get("rules") or [])
     depth = max(len(c.path) for c in columns) + 1
     return Tab(
@@ -257,6 +266,7 @@ def _columns(items: Any, path: tuple[str, ...], out: list[Column], source: str, 
     if not isinstance(items, list) or not items:
         raise _fail(source, where, "phải khai báo ít nhất một cột")
     for item in items:
+        _known_keys(item, source, where)
         label = str(item.get("label", "")).strip()
         if not label:
             raise _fail(source, where, "cột thiếu nhãn (label)")
@@ -277,6 +287,7 @@ def _rows(
     if not isinstance(items, list) or (depth == 0 and not items):
         raise _fail(source, where, "phải khai báo ít nhất một dòng chỉ tiêu")
     for item in items:
+        _known_keys(item, source, where)
         key, label = str(item.get("key", "")), str(item.get("label", "")).strip()
         if not _KEY.match(key) or not label:
             raise _fail(source, where, f"dòng '{label or key}' thiếu khoá hoặc nhãn hợp lệ")
@@ -286,6 +297,24 @@ def _rows(
         out.append(Row(key, label, depth, parent, kind))
         if item.get("children"):
             _rows(item["children"], depth + 1, key, out, source, where)
+
+
+_ITEM_KEYS = {"key", "label", "type", "children"}
+
+
+def _known_keys(item: Any, source: str, where: str) -> None:
+    """Refuse unknown keys: an unquoted comma in a label would otherwise cut it silently."""
+    if not isinstance(item, dict):
+        raise _fail(source, where, f"{item!r} phải là một bảng khoá: giá trị")
+    unknown = set(item) - _ITEM_KEYS
+    if unknown:
+        raise _fail(
+            source,
+            where,
+            f"khoá không hỗ trợ {sorted(map(str, unknown))} ở "
+            f"'{item.get('label', item.get('key'))}' (nhãn có dấu phẩy "
+            "cần đặt trong ngoặc kép)",
+        )
 
 
 def _pairs(
@@ -346,19 +375,14 @@ def coerce(tab: Tab, cell: Cell, raw: Any) -> Any:
             return raw.date()
         if isinstance(raw, date):
             return raw
+        match = _DATE.match(str(raw).strip())
         try:
-            day, month, year = (int(p) for p in str(raw).strip().split("/"))
-            return date(year, month, day)
+            if not match:
+                raise ValueError
+            return date(int(match[3]), int(match[2]), int(match[1]))
         except ValueError:
             raise ValueError("phải là ngày dạng dd/mm/yyyy") from None
-    if isinstance(raw, bool):
-        raise ValueError("phải là một số")
-    try:
-        number = float(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError):
-        raise ValueError("phải là một số") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError("phải là một số")
+    number = _number(raw, kind)
     if number < 0:
         raise ValueError("không được âm")
     if kind == "percent":
@@ -370,6 +394,27 @@ def coerce(tab: Tab, cell: Cell, raw: Any) -> Any:
     if number > MAX_INT:
         raise ValueError("quá lớn")
     return int(number)
+
+
+def _number(raw: Any, kind: str) -> float:
+    """A number typed the Vietnamese way: "1.234" (or "1,234") groups thousands in whole-number cells,
+    "12,5" is a decimal comma; anything else ("1e3", "1_000", "0x10") is not a number."""
+    if isinstance(raw, bool):
+        raise ValueError("phải là một số")
+    if isinstance(raw, int):
+        if abs(raw) > MAX_INT:
+            raise ValueError("quá lớn")
+        return float(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise ValueError("phải là một số")
+        return raw
+    text = str(raw).strip().replace("\u00a0", " ")
+    if kind == "int" and _GROUPED.match(text):
+        text = re.sub(r"[.,\s]", "", text)
+    if not _PLAIN.match(text) or len(text) > 20:
+        raise ValueError("phải là một số")
+    return float(text.replace(",", "."))
 
 
 def check_tab(tab: Tab, raw: dict[Cell, Any]) -> tuple[Values, list[CellError]]:
@@ -398,10 +443,22 @@ def _num(values: Values, cell: Cell) -> float | None:
     return v if isinstance(v, int | float) else None
 
 
+def column_names(tab: Tab) -> dict[str, str]:
+    """Column names for messages: a leaf label used twice ("Tổng số" under two groups) is
+    qualified by its group, so the message names the right column."""
+    counts: dict[str, int] = {}
+    for c in tab.columns:
+        counts[c.label] = counts.get(c.label, 0) + 1
+    return {
+        c.key: " › ".join([*c.path[-1:], c.label]) if counts[c.label] > 1 else c.label
+        for c in tab.columns
+    }
+
+
 def _rule_errors(tab: Tab, values: Values) -> list[CellError]:
     errors: list[CellError] = []
-    labels = {r.key: r.label.lstrip("- ").strip() for r in tab.rows}
-    labels |= {c.key: c.label for c in tab.columns}
+    row_names = {r.key: r.label.lstrip("- ").strip() for r in tab.rows}
+    col_names = column_names(tab)
     numeric_cols = [c.key for c in tab.columns]
     if tab.sub_rows_le_total:
         for row in tab.rows:
@@ -416,7 +473,7 @@ def _rule_errors(tab: Tab, values: Values) -> list[CellError]:
                         CellError(
                             row.key,
                             col,
-                            f"không được lớn hơn dòng “{labels[row.parent]}” ({_n(b)})",
+                            f"không được lớn hơn dòng “{row_names[row.parent]}” ({_n(b)})",
                         )
                     )
     for rule in tab.rules:
@@ -430,6 +487,7 @@ def _rule_errors(tab: Tab, values: Values) -> list[CellError]:
                 for c in numeric_cols
                 if tab.cell_type(rule.target, c) != "percent"
             ]
+        labels = col_names if rule.kind in ("le", "sum") else row_names
         for _, target, parts in lines:
             t = _num(values, target)
             ps = [_num(values, p) for p in parts]

@@ -15,7 +15,6 @@ import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core import auth, settings
-from core.errors import ConfigError
 from pages.components import session
 
 COOKIE_NAME = "dhd_auth"
@@ -70,13 +69,8 @@ class _Directory(Mapping):
 
 
 def cookie_key() -> str:
-    """The signing key, or a refusal to go on: checked before anything else at start-up."""
-    try:
-        return settings.cookie_key(st.secrets.get("cookie_key") if _has_secrets() else None)
-    except ConfigError as exc:
-        st.error(str(exc))
-        st.stop()
-        raise
+    """The signing key; raises `ConfigError` when production lacks a key of its own."""
+    return settings.cookie_key(st.secrets.get("cookie_key") if _has_secrets() else None)
 
 
 def _authenticator() -> stauth.Authenticate:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core import settings
 from core.access import load_actor, require
-from core.errors import ConfigError, DomainError, PermissionDenied
+from core.errors import DomainError, PermissionDenied
 from core.model import Actor
 from core.store import Db, Store
 
@@ -25,12 +25,8 @@ def _store(path: str) -> Store:
 
 
 def store() -> Store:
-    try:
-        return _store(settings.DB_PATH.value())
-    except ConfigError as exc:
-        st.error(str(exc))
-        st.stop()
-        raise
+    """The process's store; raises `ConfigError` (shown by app.py) if the file is locked."""
+    return _store(settings.DB_PATH.value())
 
 
 def db() -> Db:

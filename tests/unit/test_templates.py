@@ -717,25 +717,15 @@ def test_required_all_leaves_out_not_applicable_cells(tab):
     assert len(tab.required) == len(tab.cells()) == 5 * 4 - 2
 
 
-# -- known bugs in core/templates.py (fix there, then drop the xfail) ----------------------------
+# -- bugs found and fixed in core/templates.py -----------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: parse accepts a cell that is both required and not applicable; such a tab "
-    "can never be saved (“bắt buộc nhập” on a cell that refuses any value)",
-)
 def test_a_cell_both_required_and_not_applicable_is_refused():
     text = broken(lambda d: _first_tab(d).update(required=[["ngoai_dia_phuong", "nam"]]))
     with pytest.raises(TemplateError, match=r"^hong\.yaml: "):
         parse(text, "hong.yaml")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: '1.000' (one thousand, written the Vietnamese way, as `_n` itself prints "
-    "numbers) is silently read as 1",
-)
 @pytest.mark.parametrize("typed", ["1.000", "1,000", "12.000"])
 def test_a_thousands_separator_is_not_read_as_a_decimal_point(tab, typed):
     try:
@@ -745,26 +735,15 @@ def test_a_thousands_separator_is_not_read_as_a_decimal_point(tab, typed):
     assert value == int(typed.replace(".", "").replace(",", ""))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: a huge Python int raises OverflowError instead of “quá lớn”"
-)
 def test_a_huge_python_int_is_refused_not_crashing(tab):
     assert errors_for(tab, de_an__btv=10**400) == [CellError("de_an", "btv", "quá lớn")]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: a two-digit year ('05/09/25') is read as the year 25 AD"
-)
 def test_a_two_digit_year_is_refused(kinds):
     _, errors = check_tab(kinds, {("dong", "ngay"): "05/09/25"})
     assert errors == [CellError("dong", "ngay", "phải là ngày dạng dd/mm/yyyy")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when a row key equals a column key, row-rule messages name the column "
-    "(labels of rows and columns share one dict)",
-)
 def test_row_rule_messages_name_the_row_even_if_a_column_has_the_same_key():
     text = MINI.replace("key: de_an, label: Số lượng theo đề án", "key: tong_so, label: Đề án")
     text = text.replace("{row_le: duoc_bau, of: de_an}", "{row_le: duoc_bau, of: tong_so}")
@@ -775,11 +754,6 @@ def test_row_rule_messages_name_the_row_even_if_a_column_has_the_same_key():
     assert check_tab(t, raw)[1] == [CellError("duoc_bau", "btv", "không được lớn hơn “Đề án” (2)")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a column rule's message names the column by its leaf label only, so in a "
-    "nested header 'Ủy viên BTV › Tổng số' reads as the first column 'Tổng số'",
-)
 def test_column_rule_messages_are_unambiguous_in_nested_headers():
     tab = shipped_tab("PT_CL_CAP_UY_CAP_HUYEN", "hoc_ham")
     raw = valid_values(tab, 1)
@@ -788,17 +762,11 @@ def test_column_rule_messages_are_unambiguous_in_nested_headers():
     assert messages and all("Ủy viên BTV" in m for m in messages)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an empty `name:` becomes the name 'None'")
 def test_an_empty_name_is_refused():
     with pytest.raises(TemplateError, match=r"^hong\.yaml: "):
         parse(MINI.replace("name: Mẫu thử", "name:"), "hong.yaml")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: unknown keys in a row or column are ignored, so an unquoted comma in a "
-    "flow-style label (`{key: a, label: Thôn, tổ dân phố}`) silently cuts the label",
-)
 def test_an_unquoted_comma_in_a_label_is_refused():
     text = MINI.replace("{key: nam, label: Nam}", "{key: nam, label: Nam, dưới 35 tuổi}")
     with pytest.raises(TemplateError, match=r"^hong\.yaml: "):
