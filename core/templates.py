@@ -397,8 +397,8 @@ def coerce(tab: Tab, cell: Cell, raw: Any) -> Any:
 
 
 def _number(raw: Any, kind: str) -> float:
-    """A number typed the Vietnamese way: "1.234" (or "1,234") groups thousands in whole-number cells,
-    "12,5" is a decimal comma; anything else ("1e3", "1_000", "0x10") is not a number."""
+    """A number typed the Vietnamese way: in whole-number cells "1.234" (or "1,234") groups
+    thousands; "12,5" is a decimal comma; "1e3", "1_000" or "0x10" are not numbers."""
     if isinstance(raw, bool):
         raise ValueError("phải là một số")
     if isinstance(raw, int):
