@@ -62,6 +62,12 @@ def own_list(
     return db.reports.list_own(actor.unit_id, term, template, state, limit, offset)
 
 
+def returned(db: Db, actor: Actor) -> list[dict[str, Any]]:
+    """Reports of my unit the parent sent back, so the people who entered them see why."""
+    require(actor, functions.REPORT_CREATE)
+    return db.reports.returned(actor.unit_id)
+
+
 def queue(
     db: Db,
     actor: Actor,

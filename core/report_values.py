@@ -62,6 +62,10 @@ def valid_values(tab: Tab, rng: random.Random, scale: int = 60) -> dict[Cell, An
             else:
                 values[cell] = rng.choice(SAMPLE_TEXT)
     sums, les = _constraints(tab)
+    for low, high in les:
+        if low[0] == high[0] and tab.cell_type(*low) == "int":
+            # "Trong đó" columns are a small share of their total, as on real forms.
+            values[low] = int(values[high] * rng.uniform(0.05, 0.35))
     targets: dict[Cell, list[list[Cell]]] = {}
     for target, parts in sums:
         targets.setdefault(target, []).append(parts)

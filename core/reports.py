@@ -155,9 +155,18 @@ def import_template(db: Db, actor: Actor, text: str, filename: str) -> Template:
     return db.atomic(tx)
 
 
+def can_manage_templates(actor: Actor) -> bool:
+    """Templates are shared by the whole tree, so only the root unit's admins change them."""
+    return (
+        functions.TEMPLATE_MANAGE in actor.functions
+        and actor.is_admin
+        and actor.unit_path.count("/") == 2
+    )
+
+
 def _require_template_admin(actor: Actor) -> None:
     require(actor, functions.TEMPLATE_MANAGE)
-    if not actor.is_admin or actor.unit_path.count("/") != 2:
+    if not can_manage_templates(actor):
         raise PermissionDenied("Chỉ Admin của đơn vị Trung ương được quản lý mẫu báo cáo")
 
 

@@ -84,7 +84,23 @@ def ask(action: str, report_id: int, version: int) -> None:
     dialogs.open_dialog("confirm", report_id)
 
 
+def returned_notice() -> None:
+    for rec in report_queries.returned(db, actor):
+        with st.container(border=True):
+            st.markdown(
+                f"**{rec['template_name']}** bị cấp trên yêu cầu chỉnh sửa "
+                f"({moment(rec['updated_at'])}): {rec['last_reason']}"
+            )
+            st.button(
+                "Mở báo cáo để chỉnh sửa",
+                key=f"fix_{rec['id']}",
+                on_click=open_report,
+                args=(rec["id"],),
+            )
+
+
 def report_list() -> None:
+    returned_notice()
     a, b, c, d = st.columns([2, 3, 2, 1])
     term = a.selectbox("Nhiệm kỳ", list(TERMS), format_func=TERMS.get)
     kind = b.selectbox(

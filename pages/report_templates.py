@@ -63,4 +63,7 @@ def importer() -> None:
 
 st.title("Mẫu báo cáo")
 template_list()
-importer()
+if reports.can_manage_templates(actor):
+    importer()
+else:
+    st.caption("Chỉ Admin của đơn vị Trung ương được nhập mẫu báo cáo mới.")

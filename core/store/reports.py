@@ -162,6 +162,14 @@ class ReportRepo:
         )
         return frame, total
 
+    def returned(self, unit_id: int) -> list[dict[str, Any]]:
+        """The unit's reports sent back for changes, with the reason, newest first."""
+        return self.db.rows(
+            _REPORT + "WHERE r.unit_id = ? AND i.state = 'CHANGES_REQUESTED' "
+            "ORDER BY i.updated_at DESC",
+            [unit_id],
+        )
+
     def own_states(self, unit_id: int, term: str) -> dict[str, tuple[int, str]]:
         """template code -> (report id, state) of the unit's reports in the term."""
         rows = self.db.execute(

@@ -82,4 +82,4 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | bool | N
 def flush_toast() -> None:
     message = st.session_state.pop("_toast", None)
     if message:
-        st.toast(message, icon="✅")
+        st.toast(message, icon=":material/check_circle:")

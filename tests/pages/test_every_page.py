@@ -16,17 +16,23 @@ from tests.pages.conftest import (
 
 PAGES = {
     "pages/dashboard.py": "Dashboard",
+    "pages/report_entry.py": "Tạo lập báo cáo",
+    "pages/report_lookup.py": "Tra cứu báo cáo",
+    "pages/report_approval.py": "Phê duyệt báo cáo",
+    "pages/report_templates.py": "Mẫu báo cáo",
     "pages/units.py": "Quản lý đơn vị",
     "pages/users.py": "Quản lý người dùng",
     "pages/password.py": "Đổi mật khẩu",
 }
+REPORTING = {"pages/report_entry.py", "pages/report_lookup.py", "pages/report_approval.py"}
+BASIC = {"pages/dashboard.py", "pages/password.py"}
 ALLOWED = {
     CENTRAL_ADMIN: set(PAGES),
     HANOI_ADMIN: set(PAGES),
-    HANOI_STAFF: {"pages/dashboard.py", "pages/password.py"},
-    COMMUNE_STAFF: {"pages/dashboard.py", "pages/password.py"},
-    GRASSROOTS_STAFF: {"pages/dashboard.py", "pages/password.py"},
-    ANALYST: {"pages/dashboard.py", "pages/password.py"},
+    HANOI_STAFF: BASIC | REPORTING,
+    COMMUNE_STAFF: BASIC | REPORTING,
+    GRASSROOTS_STAFF: BASIC | {"pages/report_entry.py", "pages/report_lookup.py"},
+    ANALYST: BASIC | {"pages/report_lookup.py"},
 }
 CASES = [(who, page) for who, pages in ALLOWED.items() for page in sorted(pages)]
 REFUSED = [(who, page) for who, pages in ALLOWED.items() for page in PAGES if page not in pages]
