@@ -79,6 +79,31 @@ def confirm_dialog(report_id: int) -> None:
     dialogs.confirm_buttons(act, SUCCESS[action], session.attempt)
 
 
+@st.dialog("Chỉnh sửa thông tin chung", width="large", on_dismiss=dialogs.close)
+def info_dialog(report_id: int) -> None:
+    rec = reports.detail(db, actor, report_id).record
+    with st.form("thong_tin_chung"):
+        when = st.date_input("Ngày tạo báo cáo *", value=rec["report_date"], format="DD/MM/YYYY")
+        creator = st.text_input("Người tạo báo cáo *", value=rec["creator_name"])
+        organizer = st.text_input("Ban tổ chức *", value=rec["organizer"])
+        provincial = st.text_input(
+            "Ban tổ chức Tỉnh (Thành) ủy", value=rec["provincial_organizer"] or ""
+        )
+        save, cancel, _ = st.columns([1, 1, 5])
+        if cancel.form_submit_button("Huỷ", width="stretch"):
+            dialogs.finish()
+        if not save.form_submit_button("Lưu", type="primary", width="stretch"):
+            return
+    info = reports.ReportInfo(
+        rec["template_code"], rec["term_code"], when, creator, organizer, provincial
+    )
+    if session.attempt(
+        lambda: reports.update_info(db, actor, report_id, info, rec["version"]),
+        "Cập nhật thông tin chung thành công",
+    ):
+        dialogs.finish()
+
+
 def ask(action: str, report_id: int, version: int) -> None:
     st.session_state["report_action"] = (action, version)
     dialogs.open_dialog("confirm", report_id)
@@ -174,6 +199,11 @@ def entry(view: reports.ReportView) -> None:
     if errors:
         st.error(f"{len(errors)} ô chưa hợp lệ, số liệu của tab chưa được lưu:")
         report_view.errors_table(tab, errors)
+    with st.expander("Xem theo mẫu biểu (tiêu đề nhóm cột)"):
+        st.markdown(
+            report_view.table_html(tab, view.values.get(current, {}), None, hidden),
+            unsafe_allow_html=True,
+        )
     typed = report_view.editor(
         tab, view.values.get(current, {}), f"ed_{rec['id']}_{current}_{rec['version']}", hidden
     )
@@ -257,6 +287,13 @@ def report_detail(report_id: int) -> None:
     with st.container(border=True):
         st.markdown("**Thông tin chung**")
         report_view.info_block(rec)
+        if view.editable:
+            st.button(
+                "Chỉnh sửa",
+                icon=":material/edit:",
+                on_click=dialogs.open_dialog,
+                args=("info", rec["id"]),
+            )
     buttons = st.columns(4)
     for column, step in zip(buttons, view.actions, strict=False):
         column.button(
@@ -293,4 +330,4 @@ elif st.session_state.get(OPEN):
     report_detail(int(st.session_state[OPEN]))
 else:
     report_list()
-dialogs.show({"add": add_dialog, "confirm": confirm_dialog})
+dialogs.show({"add": add_dialog, "confirm": confirm_dialog, "info": info_dialog})

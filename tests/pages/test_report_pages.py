@@ -3,7 +3,7 @@ template import."""
 
 from __future__ import annotations
 
-from core import reports
+from core import clock, reports
 from core.access import load_actor
 from core.report_flow import CHANGES, PENDING
 from tests.pages.conftest import (
@@ -43,16 +43,11 @@ def test_creating_a_report_opens_it_and_a_second_one_points_back(app, demo_store
 def test_saving_an_empty_tab_lists_the_cells_and_saves_nothing(app, demo_store):
     db = demo_store.db()
     actor = load_actor(db, user_id(demo_store, GRASSROOTS_STAFF))
-    report_id = db.reports.find(actor.unit_id, TYPE, "NK_2025_2030") or reports.create(
-        db,
-        actor,
-        reports.ReportInfo(
-            TYPE,
-            "NK_2025_2030",
-            None or db.scalar("SELECT current_date"),
-            "Vũ Minh Tuấn",
-            "Ban Tổ chức",
-        ),
+    info = reports.ReportInfo(
+        TYPE, "NK_2025_2030", clock.now().date(), "Vũ Minh Tuấn", "Ban Tổ chức"
+    )
+    report_id = db.reports.find(actor.unit_id, TYPE, info.term_code) or reports.create(
+        db, actor, info
     )
     at = app(GRASSROOTS_STAFF)
     at.session_state["report_open"] = report_id
@@ -114,3 +109,25 @@ def test_only_the_central_admin_can_import_a_template(app):
     ]
     at = open_page(app(CENTRAL_ADMIN), "pages/report_templates.py")
     assert "Nhập mẫu báo cáo mới" in [s.value for s in at.subheader]
+
+
+def test_the_general_information_is_edited_in_a_dialog(app, demo_store):
+    db = demo_store.db()
+    actor = load_actor(db, user_id(demo_store, GRASSROOTS_STAFF))
+    info = reports.ReportInfo(
+        "KQ_BAU_CAP_UY_CO_SO", "NK_2025_2030", clock.now().date(), "Vũ Minh Tuấn", "Ban Tổ chức"
+    )
+    report_id = db.reports.find(actor.unit_id, info.template_code, info.term_code) or (
+        reports.create(db, actor, info)
+    )
+    at = app(GRASSROOTS_STAFF)
+    at.session_state["report_open"] = report_id
+    at = click(open_page(at, "pages/report_entry.py"), "Chỉnh sửa")
+    {t.label: t for t in at.text_input}["Ban tổ chức *"].input("Ban Tổ chức Đảng ủy phường")
+    at = (
+        next(b for b in at.button if "thong_tin_chung" in (b.key or "") and b.label == "Lưu")
+        .click()
+        .run()
+    )
+    assert "Cập nhật thông tin chung thành công" in [t.value for t in at.toast]
+    assert db.reports.get(report_id)["organizer"] == "Ban Tổ chức Đảng ủy phường"

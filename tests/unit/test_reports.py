@@ -294,3 +294,34 @@ def test_a_template_naming_an_unknown_level_is_refused_with_its_file(db, tree, t
         reports.preview_template(
             db, actor_at(tree.root, *ALL), TEMPLATE.replace("[CO_SO]", "[KHONG_CO]"), "sai.yaml"
         )
+
+
+def test_an_uploaded_form_fills_every_tab_or_nothing(db, tree, tpl):
+    from core import report_excel
+
+    report_id = new_report(db, tree.ba_dinh_cs1, values=None)
+    owner = actor_at(tree.ba_dinh_cs1, *ALL)
+    template = reports.all_templates(db)["PT_CL_THU"]
+    broken = report_excel.report_workbook(
+        template, {"tuoi_doi": {**GOOD, ("nu", "tong"): 99}}, ["Thử"]
+    )
+    with pytest.raises(reports.UploadRejected) as refused:
+        reports.upload(db, owner, report_id, broken, 1)
+    assert refused.value.errors and not reports.values_of(db, report_id)
+    with pytest.raises(reports.UploadRejected):
+        reports.upload(db, owner, report_id, b"MZ\x90\x00 not a workbook", 1)
+    good = report_excel.report_workbook(template, {"tuoi_doi": GOOD}, ["Thử"])
+    reports.upload(db, owner, report_id, good, 1)
+    assert reports.values_of(db, report_id) == {"tuoi_doi": GOOD}
+    assert db.items.get(report_id).version == 2
+
+
+def test_changing_the_general_information_is_audited_and_versioned(db, tree, tpl):
+    report_id = new_report(db, tree.ba_dinh_cs1, values=None)
+    owner = actor_at(tree.ba_dinh_cs1, *ALL)
+    changed = reports.ReportInfo("PT_CL_THU", TERM, date(2025, 3, 5), "Trần Văn Nam", "Ban mới")
+    reports.update_info(db, owner, report_id, changed, 1)
+    rec = db.reports.get(report_id)
+    assert (rec["creator_name"], rec["organizer"], rec["version"]) == ("Trần Văn Nam", "Ban mới", 2)
+    with pytest.raises(StaleVersion):
+        reports.update_info(db, owner, report_id, changed, 1)
