@@ -38,7 +38,32 @@ def click(page, name: str) -> None:
     wait_idle(page)
 
 
-def test_grassroots_sends_and_commune_approves_a_report(page, tmp_path):
+def send(page) -> None:
+    click(page, "Gửi báo cáo")
+    page.get_by_text("Bạn có muốn gửi báo cáo không?").wait_for()
+    click(page, "Xác nhận")
+    toast(page, "Gửi báo cáo thành công")
+
+
+def open_in_queue(page) -> None:
+    """As the commune user: select the grassroots unit's report in the approval queue."""
+    open_page(page, "Phê duyệt báo cáo")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    cells = page.locator('[data-testid="stDataFrame"] table td')
+    cells.filter(has_text=UNIT).first.wait_for(state="attached")
+    row = next(i for i, text in enumerate(cells.all_text_contents()) if text == UNIT) // 6
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 * (row + 1) + 17)
+    wait_idle(page)
+    page.get_by_role("heading", name=f"{TYPE} — {UNIT}").wait_for()
+
+
+def switch_user(page, cccd: str) -> None:
+    click(page, "Đăng xuất")
+    sign_in(page, cccd)
+
+
+def test_the_whole_report_cycle_between_a_grassroots_unit_and_its_parent(page, tmp_path):
     sign_in(page, GRASSROOTS)
     open_page(page, "Tạo lập báo cáo")
     click(page, "Thêm mới")
@@ -55,28 +80,32 @@ def test_grassroots_sends_and_commune_approves_a_report(page, tmp_path):
     wait_idle(page)
     click(page, "Nhập số liệu từ tệp")
     toast(page, "Đã nhập số liệu từ tệp Excel")
-
     click(page, "Lưu")
     toast(page, "Đã lưu 1. Tuổi đời")
+    send(page)
 
-    click(page, "Gửi báo cáo")
-    page.get_by_text("Bạn có muốn gửi báo cáo không?").wait_for()
+    switch_user(page, COMMUNE)
+    open_in_queue(page)
+    click(page, "Từ chối")
+    page.get_by_role("dialog").get_by_label("Lý do *").fill("Đề nghị rà soát số liệu tab Tuổi đời")
     click(page, "Xác nhận")
-    toast(page, "Gửi báo cáo thành công")
-    page.get_by_text("Chờ phê duyệt").first.wait_for()
+    toast(page, "Từ chối phê duyệt báo cáo thành công")
 
-    click(page, "Đăng xuất")
-    sign_in(page, COMMUNE)
-    open_page(page, "Phê duyệt báo cáo")
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.wait_for()
-    cells = page.locator('[data-testid="stDataFrame"] table td')
-    cells.filter(has_text=UNIT).first.wait_for(state="attached")
-    row = next(i for i, text in enumerate(cells.all_text_contents()) if text == UNIT) // 6
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 15, box["y"] + 35 * (row + 1) + 17)
-    wait_idle(page)
-    page.get_by_role("heading", name=f"{TYPE} — {UNIT}").wait_for()
+    switch_user(page, GRASSROOTS)
+    open_page(page, "Tạo lập báo cáo")
+    page.get_by_text("Đề nghị rà soát số liệu tab Tuổi đời").first.wait_for()
+    click(page, "Mở báo cáo để chỉnh sửa")
+    page.get_by_text("Cấp trên yêu cầu chỉnh sửa:").wait_for()
+    click(page, "Lưu")
+    toast(page, "Đã lưu 1. Tuổi đời")
+    send(page)
+    page.get_by_text("Excel: tải báo cáo, mẫu trống, nhập từ tệp").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải báo cáo (Excel)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+    switch_user(page, COMMUNE)
+    open_in_queue(page)
     click(page, "Phê duyệt")
     page.get_by_text("Bạn có muốn phê duyệt báo cáo không?").wait_for()
     click(page, "Xác nhận")
