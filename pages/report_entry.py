@@ -185,15 +185,19 @@ def entry(view: reports.ReportView) -> None:
     tab = template.tab(current)
     groups = [r.key for r in tab.rows if any(x.parent == r.key for x in tab.rows)]
     labels = {r.key: r.label for r in tab.rows}
-    hidden = set(
-        st.pills(
-            "Thu gọn nhóm chỉ tiêu",
-            groups,
-            selection_mode="multi",
-            format_func=labels.get,
-            key=f"fold_{rec['id']}_{current}",
+    hidden = (
+        set()
+        if not groups
+        else set(
+            st.pills(
+                "Thu gọn nhóm chỉ tiêu",
+                groups,
+                selection_mode="multi",
+                format_func=labels.get,
+                key=f"fold_{rec['id']}_{current}",
+            )
+            or []
         )
-        or []
     )
     errors = st.session_state.get(ERRORS, {}).get(current)
     if errors:

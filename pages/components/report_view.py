@@ -14,6 +14,12 @@ from core.formats import day, moment, number
 from core.report_flow import ACTION_LABELS, FLOW
 from core.templates import CellError, Tab, Template
 
+HINTS = {
+    "int": "Số nguyên không âm, ví dụ 1.234",
+    "percent": "Tỷ lệ phần trăm từ 0 đến 100, ví dụ 85,5",
+    "date": "Ngày dạng dd/mm/yyyy",
+    "text": "Văn bản",
+}
 STYLE = """<style>
 table.bc {border-collapse: collapse; font-size: 0.85rem; width: 100%; margin-bottom: 0.5rem}
 table.bc th, table.bc td {border: 1px solid #bbb; padding: 4px 6px}
@@ -91,6 +97,8 @@ def editor(
             "---" if (r.key, c.key) in tab.not_applicable else _plain(values.get((r.key, c.key)))
             for r in rows
         ]
+    config = {titles[c.key]: st.column_config.TextColumn(help=HINTS[c.type]) for c in tab.columns}
+    config["Chỉ tiêu"] = st.column_config.TextColumn(width="large", pinned=True)
     edited = st.data_editor(
         pl.DataFrame(data, schema={k: pl.String for k in data}),
         key=key,
@@ -98,7 +106,7 @@ def editor(
         width="stretch",
         disabled=["Chỉ tiêu"],
         num_rows="fixed",
-        column_config={"Chỉ tiêu": st.column_config.TextColumn(width="large", pinned=True)},
+        column_config=config,
     )
     typed = dict(values)
     frame = pl.from_pandas(edited) if not isinstance(edited, pl.DataFrame) else edited
@@ -114,9 +122,9 @@ def editor(
     return typed
 
 
-def _plain(value: Any) -> str | None:
+def _plain(value: Any) -> str:
     if value is None:
-        return None
+        return ""
     if isinstance(value, date):
         return day(value)
     return str(value)
