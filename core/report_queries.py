@@ -26,6 +26,11 @@ class Progress:
     sent: int
     report_id: int | None = None
     state: str | None = None
+    on_time: int = 0
+
+    @property
+    def late(self) -> int:
+        return self.sent - self.on_time
 
     @property
     def percent(self) -> int:
@@ -109,11 +114,11 @@ def subordinate_progress(db: Db, actor: Actor, term: str) -> list[Progress]:
     for t in all_templates(db).values():
         if t.term != term:
             continue
-        expected, sent = db.reports.progress(
-            actor.unit_path, actor.unit_id, t.code, term, list(t.levels), list(COUNTED)
+        expected, sent, on_time = db.reports.progress(
+            actor.unit_path, actor.unit_id, t.code, term, list(t.levels), list(COUNTED), t.deadline
         )
         if expected:
-            out.append(Progress(t, expected, sent))
+            out.append(Progress(t, expected, sent, on_time=on_time))
     return out
 
 
@@ -135,7 +140,12 @@ def aggregate(
         if tab in {t.key for t in template.tabs} and template.tab(tab).cell_type(row, col) == "int":
             values.setdefault(tab, {})[(row, col)] = int(total)
     people = db.reports.contributors(
-        actor.unit_path, actor.unit_id, template_code, term, list(template.levels)
+        actor.unit_path,
+        actor.unit_id,
+        template_code,
+        term,
+        list(template.levels),
+        template.deadline,
     )
     counted = people.filter(pl.col("state").is_in(list(states))).height
     return Aggregate(template, values, people, states, people.height, counted)

@@ -13,6 +13,7 @@ File format (YAML)::
     name: Phân tích chất lượng cấp ủy cơ sở
     term: NK_2025_2030                  # a term code of the `term` table
     levels: [CO_SO]                     # unit levels that must submit it
+    deadline: 2025-06-30                # optional: sends after it count as late
     tabs:
       - key: tuoi_doi                   # unique in the template, a-z 0-9 _
         title: 1. Tuổi đời
@@ -145,6 +146,7 @@ class Template:
     levels: tuple[str, ...]
     tabs: tuple[Tab, ...]
     source: str = ""
+    deadline: date | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def tab(self, key: str) -> Tab:
@@ -214,8 +216,28 @@ def _template(data: Any, source: str) -> Template:
     if len(set(keys)) != len(keys):
         raise _fail(source, "tabs", "khoá tab bị trùng")
     return Template(
-        code, str(data["name"]).strip(), str(data["term"]), tuple(levels), tabs, source, data
+        code,
+        str(data["name"]).strip(),
+        str(data["term"]),
+        tuple(levels),
+        tabs,
+        source,
+        _deadline(data.get("deadline"), source),
+        data,
     )
+
+
+def _deadline(value: Any, source: str) -> date | None:
+    """The optional "hạn nộp" of the type: a YAML date (2025-06-30) or dd/mm/yyyy."""
+    if value is None or isinstance(value, date):
+        return value
+    match = _DATE.match(str(value).strip())
+    try:
+        if not match:
+            raise ValueError
+        return date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        raise _fail(source, "deadline", f"'{value}' phải là ngày dạng dd/mm/yyyy") from None
 
 
 def _tab(data: Any, source: str, index: int) -> Tab:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import functions, report_queries, reports
-from core.formats import moment, number
+from core.formats import day, moment, number
 from core.report_flow import FLOW
 from pages.components import report_view, session
 
@@ -58,11 +58,17 @@ def progress_lists(term: str) -> None:
     if not theirs:
         st.caption("Không có đơn vị cấp dưới nào phải nộp báo cáo.")
     for col, p in in_rows(theirs):
+        timing = (
+            f" · {number(p.on_time)} đúng hạn, {number(p.late)} trễ hạn "
+            f"(hạn {day(p.template.deadline)})"
+            if p.template.deadline
+            else ""
+        )
         card(
             col,
             p.template.name,
             p.percent,
-            f"{number(p.sent)}/{number(p.expected)} đơn vị đã gửi",
+            f"{number(p.sent)}/{number(p.expected)} đơn vị đã gửi{timing}",
             f"sub_{p.template.code}",
             show,
             (AGG, p.template.code),
@@ -102,6 +108,12 @@ def aggregate_view(code: str, term: str) -> None:
             "Mã": people["code"].to_list(),
             "Trạng thái": [FLOW.label(s) if s else "Chưa tạo" for s in people["state"]],
             "Thời gian gửi": [moment(t) if t else "" for t in people["sent_at"]],
+            "Đúng hạn": [
+                ""
+                if t is None or agg.template.deadline is None
+                else ("Đúng hạn" if ok else "Trễ hạn")
+                for t, ok in zip(people["sent_at"], people["on_time"], strict=True)
+            ],
         },
         hide_index=True,
         width="stretch",

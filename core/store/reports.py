@@ -193,28 +193,39 @@ class ReportRepo:
         term: str,
         levels: list[str],
         counted: list[str],
-    ) -> tuple[int, int]:
-        """(units expected to send ``template`` in the strict subtree, units that sent it)."""
+        deadline: Any,
+    ) -> tuple[int, int, int]:
+        """(units expected to send ``template`` in the strict subtree, units that sent it,
+        of which on time: by ``deadline`` when there is one)."""
         return self.db.execute(
-            "SELECT count(*), count(*) FILTER (WHERE i.state IN (SELECT unnest(?)))"
+            "SELECT count(*), count(*) FILTER (WHERE i.state IN (SELECT unnest(?))),"
+            " count(*) FILTER (WHERE i.state IN (SELECT unnest(?))"
+            "  AND (?::DATE IS NULL OR r.sent_at::DATE <= ?::DATE))"
             " FROM unit u LEFT JOIN report r ON r.unit_id = u.id AND r.template_code = ?"
             " AND r.term_code = ? LEFT JOIN work_item i ON i.id = r.id"
             " WHERE starts_with(u.path, ?) AND u.id <> ? AND u.active"
             " AND list_contains(?, u.level_code)",
-            [counted, template, term, scope_path, scope_id, levels],
+            [counted, counted, deadline, deadline, template, term, scope_path, scope_id, levels],
         )[0]
 
     def contributors(
-        self, scope_path: str, scope_id: int, template: str, term: str, levels: list[str]
+        self,
+        scope_path: str,
+        scope_id: int,
+        template: str,
+        term: str,
+        levels: list[str],
+        deadline: Any,
     ) -> pl.DataFrame:
         """Every unit expected to send, with its report (if any), shallowest first."""
         return self.db.frame(
             "SELECT u.id AS unit_id, u.name AS unit_name, u.code, r.id AS report_id, i.state,"
-            " r.sent_at FROM unit u LEFT JOIN report r ON r.unit_id = u.id"
+            " r.sent_at, r.sent_at::DATE <= ?::DATE AS on_time"
+            " FROM unit u LEFT JOIN report r ON r.unit_id = u.id"
             " AND r.template_code = ? AND r.term_code = ? LEFT JOIN work_item i ON i.id = r.id"
             " WHERE starts_with(u.path, ?) AND u.id <> ? AND u.active"
             " AND list_contains(?, u.level_code) ORDER BY u.depth, u.code",
-            [template, term, scope_path, scope_id, levels],
+            [deadline, template, term, scope_path, scope_id, levels],
         )
 
     def aggregate(

@@ -41,7 +41,7 @@ def seed_reports(
         SELECT nextval('work_item_id_seq') AS id, k.code AS template_code, k.name, k.term,
                u.id AS unit_id, u.parent_id, hash(u.id, k.code) % 100 AS roll,
                hash(k.code, u.id) % 4 AS variant, 1 + hash(u.id) % 3 AS factor,
-               (k.start + to_days((hash(u.id, 7) % 90)::INTEGER))::DATE AS made_on
+               (k.start + to_days((hash(u.id, 7) % 120)::INTEGER))::DATE AS made_on
         FROM unit u JOIN seed_kinds k ON list_contains(k.levels, u.level_code)
         WHERE u.active AND hash(u.id, k.code) % 100 >= 12
           AND NOT list_contains(?, u.code)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -325,3 +325,24 @@ def test_changing_the_general_information_is_audited_and_versioned(db, tree, tpl
     assert (rec["creator_name"], rec["organizer"], rec["version"]) == ("Trần Văn Nam", "Ban mới", 2)
     with pytest.raises(StaleVersion):
         reports.update_info(db, owner, report_id, changed, 1)
+
+
+def test_progress_separates_on_time_and_late_sends(db, tree, tmp_path):
+    (tmp_path / "han.yaml").write_text(
+        TEMPLATE.replace("levels: [CO_SO]", "levels: [CO_SO]\ndeadline: 15/03/2025"),
+        encoding="utf-8",
+    )
+    reports.sync_templates(db, tmp_path)
+    on_time = new_report(db, tree.ba_dinh_cs1, state=PENDING)
+    late = new_report(db, tree.ba_dinh_cs2, state=APPROVED)
+    db.reports.update(on_time, sent_at=datetime(2025, 3, 15, 16, 0))
+    db.reports.update(late, sent_at=datetime(2025, 3, 16, 8, 0))
+    (progress,) = report_queries.subordinate_progress(db, actor_at(tree.ba_dinh, *ALL), TERM)
+    assert (progress.sent, progress.on_time, progress.late) == (2, 1, 1)
+    people = report_queries.aggregate(
+        db, actor_at(tree.ba_dinh, *ALL), "PT_CL_THU", TERM
+    ).contributors
+    assert dict(zip(people["report_id"], people["on_time"], strict=True)) == {
+        on_time: True,
+        late: False,
+    }
