@@ -36,6 +36,7 @@ PAGES = (
         F.TEMPLATE_MANAGE,
         "table_view",
     ),
+    ("pages/map_boundaries.py", "Ranh giới bản đồ", "Quản lý danh mục", F.UNIT_MANAGE, "map"),
     ("pages/users.py", "Quản lý người dùng", "Quản trị hệ thống", F.USER_MANAGE, "group"),
     ("pages/password.py", "Đổi mật khẩu", "Tài khoản", None, "key"),
 )

@@ -116,6 +116,19 @@ def path_of(db: Db, actor: Actor) -> tuple[str, ...]:
     return tuple(names.get(i, "?") for i in ids)
 
 
+def path_of_unit(db: Db, actor: Actor, unit_id: int) -> tuple[str, ...]:
+    """Names from the actor's unit down to ``unit_id`` (a unit of the actor's subtree)."""
+    unit = require_in_scope(actor, db.units.get(unit_id))
+    ids = path_ids(unit.path)[len(path_ids(actor.unit_path)) - 1 :]
+    names = db.units.names(list(ids))
+    return tuple(names.get(i, "?") for i in ids)
+
+
+def units_of(db: Db, actor: Actor, ids: list[int]) -> list[Unit]:
+    """The units of ``ids`` that lie in the actor's subtree."""
+    return [u for u in db.units.get_many(ids) if u.path.startswith(actor.unit_path)]
+
+
 def counts_by_level(db: Db, actor: Actor) -> pl.DataFrame:
     require(actor, functions.DASHBOARD)
     return db.units.counts_by_level(actor.unit_path)

@@ -47,7 +47,7 @@ def build(db: Db, spare_codes: list[str], seed: int = 2025) -> int:
         )
         for variant in range(VARIANTS):
             for tab in template.tabs:
-                for (row, col), value in valid_values(tab, rng).items():
+                for (row, col), value in valid_values(tab, rng, scale=8).items():
                     kind = tab.cell_type(row, col)
                     numeric = kind in ("int", "percent")
                     rows.append(

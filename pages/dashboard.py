@@ -1,42 +1,248 @@
-"""Dashboard (for now): the user's unit, its place in the tree, its subordinate units by level."""
+"""Dashboard: report completion by area (map), level and type, and the indicator explorer."""
 
 from __future__ import annotations
 
 import plotly.express as px
+import polars as pl
 import streamlit as st
 
-from core import functions, hierarchy
+from core import dashboard, functions, geo, hierarchy, reports
+from core.access import load_actor
 from core.formats import number
-from pages.components import session
+from pages.components import maps, session
 
 actor = session.require_page(functions.DASHBOARD)
 db = session.db()
+DRILL = "dashboard_area"
+TERMS = {t["code"]: t["name"] for t in reports.terms(db)}
 
-st.title("Dashboard")
-path = hierarchy.path_of(db, actor)
-st.subheader(path[-1])
-st.caption("Đường dẫn: " + " › ".join(path))
 
-counts = hierarchy.counts_by_level(db, actor)
-below = counts.filter(counts["rank"] > counts["rank"].min()) if counts.height else counts
-if below.height == 0:
-    st.info("Đơn vị của bạn chưa có đơn vị cấp dưới.")
-else:
-    for col, row in zip(st.columns(below.height), below.iter_rows(named=True), strict=True):
-        col.metric(
-            row["level_name"],
-            number(row["active_units"]),
-            help=f"{number(row['inactive_units'])} đơn vị đã ngừng hoạt động",
-        )
-    fig = px.bar(
-        below.to_pandas(),
-        x="level_name",
-        y="active_units",
-        text="active_units",
-        labels={"level_name": "Cấp", "active_units": "Số đơn vị đang hoạt động"},
-        title="Số đơn vị cấp dưới theo cấp",
-        color_discrete_sequence=["#C8102E"],
+@st.cache_data(ttl=600, show_spinner=False, max_entries=256)
+def completion(
+    user_id: int, unit_id: int | None, term: str, approved: bool, stamp: tuple
+) -> pl.DataFrame:
+    """Cached per area and figures version: the stamp changes with every report change."""
+    who = load_actor(session.store().db(), user_id)
+    return dashboard.completion(session.store().db(), who, term, unit_id, approved)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def counts(user_id: int, term: str, stamp: tuple):
+    return dashboard.counts(session.store().db(), load_actor(session.store().db(), user_id), term)
+
+
+def header() -> str:
+    path = hierarchy.path_of(db, actor)
+    st.title("Dashboard")
+    left, right = st.columns([3, 1])
+    left.subheader(path[-1])
+    left.caption("Đường dẫn: " + " › ".join(path))
+    units = hierarchy.counts_by_level(db, actor)
+    below = units.filter(units["rank"] > units["rank"].min()) if units.height else units
+    if below.height:
+        with st.expander("Cơ cấu đơn vị cấp dưới"):
+            for col, row in zip(st.columns(below.height), below.iter_rows(named=True), strict=True):
+                col.metric(
+                    row["level_name"],
+                    number(row["active_units"]),
+                    help=f"{number(row['inactive_units'])} đơn vị đã ngừng hoạt động",
+                )
+    return right.selectbox("Nhiệm kỳ", list(TERMS), format_func=TERMS.get)
+
+
+def tiles_and_charts(term: str, stamp: tuple) -> None:
+    totals, by_level, by_type = counts(actor.user_id, term, stamp)
+    st.markdown("#### Số lượng báo cáo của các đơn vị cấp dưới")
+    if totals.expected == 0:
+        st.info("Đơn vị của bạn chưa có đơn vị cấp dưới phải nộp báo cáo.")
+        return
+    a, b, c, d = st.columns(4)
+    a.metric("Báo cáo phải nộp", number(totals.expected))
+    b.metric(
+        "Đã gửi",
+        number(totals.sent),
+        f"{100 * totals.sent / totals.expected:.1f}%",
+        delta_color="off",
     )
-    fig.update_traces(texttemplate="%{text:,}")
-    fig.update_layout(separators=",.", height=380)
+    c.metric(
+        "Đã phê duyệt",
+        number(totals.approved),
+        f"{100 * totals.approved / totals.expected:.1f}%",
+        delta_color="off",
+    )
+    d.metric("Chưa gửi", number(totals.missing))
+    left, right = st.columns(2)
+    with left:
+        stacked(by_level, "level_name", "Theo cấp")
+    with right:
+        stacked(by_type, "template_name", "Theo loại báo cáo")
+
+
+def stacked(frame: pl.DataFrame, by: str, title: str) -> None:
+    frame = frame.with_columns(pl.col(by).map_elements(wrap, return_dtype=pl.String))
+    long = frame.with_columns(
+        (pl.col("sent") - pl.col("approved")).alias("Chờ phê duyệt"),
+        (pl.col("expected") - pl.col("sent")).alias("Chưa gửi"),
+        pl.col("approved").alias("Đã phê duyệt"),
+    ).unpivot(
+        ["Đã phê duyệt", "Chờ phê duyệt", "Chưa gửi"],
+        index=by,
+        variable_name="Tình trạng",
+        value_name="Số báo cáo",
+    )
+    fig = px.bar(
+        long.to_pandas(),
+        y=by,
+        x="Số báo cáo",
+        color="Tình trạng",
+        orientation="h",
+        title=title,
+        color_discrete_map={
+            "Đã phê duyệt": "#59a14f",
+            "Chờ phê duyệt": "#f1ce63",
+            "Chưa gửi": "#c8102e",
+        },
+    )
+    fig.update_layout(
+        height=170 + 52 * frame.height,
+        yaxis_title=None,
+        legend_title=None,
+        separators=",.",
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+    )
     st.plotly_chart(fig, config={"displayModeBar": False})
+
+
+def wrap(text: str, width: int = 34) -> str:
+    """Break long report names onto lines so the bars keep their room."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def map_section(term: str, stamp: tuple) -> None:
+    st.markdown("#### Bản đồ tiến độ gửi báo cáo")
+    unit = dashboard.area(db, actor, st.session_state.get(DRILL))
+    mode = st.segmented_control(
+        "Hiển thị", ["Tỷ lệ đã gửi", "Tỷ lệ đã phê duyệt"], default="Tỷ lệ đã gửi", key="map_mode"
+    )
+    frame = completion(actor.user_id, unit.id, term, mode == "Tỷ lệ đã phê duyệt", stamp)
+    crumbs = st.columns([4, 1])
+    crumbs[0].caption(f"Địa bàn: {' › '.join(hierarchy.path_of_unit(db, actor, unit.id))}")
+    if unit.id != actor.unit_id:
+        crumbs[1].button(
+            "↑ Về cấp trên", on_click=drill_to, args=(unit.parent_id,), width="stretch"
+        )
+    if frame.height == 0:
+        st.info("Địa bàn này không có đơn vị cấp dưới.")
+        return
+    children = {r["child_id"]: r["name"] for r in frame.iter_rows(named=True)}
+    shapes = geo.boundaries(
+        db, frame["level_code"][0], hierarchy.units_of(db, actor, list(children))
+    )
+    drawn = frame.filter(pl.col("child_id").is_in(list(shapes.by_unit))) if shapes else frame[:0]
+    missing = frame.filter(~pl.col("child_id").is_in(drawn["child_id"].to_list()))
+    if drawn.height:
+        offline, tiles = st.tabs(["Bản đồ", "Bản đồ nền (OpenStreetMap)"])
+        with offline:
+            left, right = st.columns([3, 1]) if missing.height else (st.container(), None)
+            with left:
+                clicked = maps.choropleth(drawn, shapes.geojson, key=f"map_{unit.id}")
+            if right is not None:
+                with right:
+                    maps.ranked_bars(missing, "Đơn vị chưa có ranh giới")
+            st.caption(maps.ATTRIBUTION)
+        with tiles:
+            maps.leaflet(drawn, shapes.geojson)
+        if clicked in children and clicked != st.session_state.get(DRILL):
+            drill_to(clicked)
+            st.rerun()
+    else:
+        maps.ranked_bars(frame, "Tỷ lệ hoàn thành của các đơn vị cấp dưới")
+    choice = st.selectbox(
+        "Xem chi tiết địa bàn",
+        [None, *children],
+        format_func={None: "Chọn địa bàn…", **children}.get,
+        key=f"drill_{unit.id}",
+    )
+    if choice is not None:
+        drill_to(choice)
+        st.rerun()
+
+
+def drill_to(unit_id: int | None) -> None:
+    st.session_state[DRILL] = unit_id
+
+
+def explorer(term: str) -> None:
+    st.markdown("#### Xem kết quả theo chỉ tiêu")
+    levels = dashboard.indicator_levels(db, actor)
+    if not levels:
+        st.caption("Không có đơn vị cấp dưới phải nộp báo cáo.")
+        return
+    a, b = st.columns(2)
+    level = a.selectbox("Chọn cấp cơ sở Đảng", list(levels), format_func=levels.get)
+    kinds = {t.code: t for t in dashboard.indicator_templates(db, level)}
+    code = b.selectbox(
+        "Loại báo cáo", list(kinds), format_func={c: t.name for c, t in kinds.items()}.get
+    )
+    template = kinds[code]
+    cells = {
+        f"{tab.key}|{r.key}|{c.key}": f"{tab.title} › {r.label.lstrip('- ')} › "
+        f"{' › '.join([*c.path, c.label])}"
+        for tab in template.tabs
+        for r in tab.rows
+        for c in tab.columns
+        if (r.key, c.key) not in tab.not_applicable and tab.cell_type(r.key, c.key) == "int"
+    }
+    chosen = st.selectbox("Chọn chỉ tiêu", list(cells), format_func=cells.get)
+    if st.button("Xem kết quả", type="primary"):
+        st.session_state["indicator"] = (level, code, chosen)
+    if st.session_state.get("indicator") != (level, code, chosen):
+        return
+    tab, row, col = chosen.split("|")
+    frame, total = dashboard.indicator(db, actor, term, level, code, tab, row, col)
+    st.metric(f"Tổng: {cells[chosen]}", number(total))
+    shown = frame.filter(pl.col("value").is_not_null())
+    st.caption(f"{number(shown.height)}/{number(frame.height)} đơn vị có số liệu (báo cáo đã gửi)")
+    left, right = st.columns([2, 3])
+    left.dataframe(
+        {
+            "Đơn vị": frame["unit_name"].to_list(),
+            "Mã": frame["code"].to_list(),
+            "Giá trị": frame["value"].to_list(),
+        },
+        hide_index=True,
+        width="stretch",
+        height=420,
+    )
+    with right:
+        top = shown.head(30)
+        fig = px.bar(
+            top.to_pandas(),
+            x="value",
+            y="unit_name",
+            orientation="h",
+            labels={"value": "Giá trị", "unit_name": ""},
+            color_discrete_sequence=["#C8102E"],
+        )
+        fig.update_layout(
+            height=max(240, 22 * top.height + 60),
+            separators=",.",
+            yaxis={"autorange": "reversed"},
+            margin={"t": 10},
+        )
+        st.plotly_chart(fig, config={"displayModeBar": False})
+
+
+term = header()
+stamp = dashboard.stamp(db)
+tiles_and_charts(term, stamp)
+map_section(term, stamp)
+explorer(term)

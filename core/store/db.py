@@ -65,7 +65,9 @@ class Db:
 
     def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
         from core.store.audit import AuditRepo
+        from core.store.boundaries import BoundaryRepo
         from core.store.catalogs import CatalogRepo
+        from core.store.dashboard import DashboardRepo
         from core.store.items import ItemRepo
         from core.store.meta import MetaRepo
         from core.store.reports import ReportRepo
@@ -81,6 +83,8 @@ class Db:
         self.catalogs = CatalogRepo(self)
         self.meta = MetaRepo(self)
         self.reports = ReportRepo(self)
+        self.boundaries = BoundaryRepo(self)
+        self.dashboard = DashboardRepo(self)
 
     # -- queries, used by the repositories only --------------------------------------------
     def execute(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:

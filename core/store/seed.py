@@ -29,7 +29,7 @@ class Scale:
 
 
 SCALES = {
-    "S": Scale("S", 0, 8),
+    "S": Scale("S", 4, 8),
     "M": Scale("M", 20, 10),
     "L": Scale("L", 97, 12),
 }

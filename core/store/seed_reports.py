@@ -32,7 +32,8 @@ def seed_reports(
 ) -> int:
     """``base``: template, variant, tab, row_key, col_key, num, txt, scalable;
     ``kinds``: template code, name, term, levels, start (date the season opens);
-    ``spare_codes``: units left without reports, so a demo user can create them."""
+    ``spare_codes``: units left without reports, so a demo user can create them. Each province
+    keeps its own pace (its ``lag``), so the completion map shows real differences."""
     db.cur.register("seed_base", base.to_arrow())
     db.cur.register("seed_kinds", kinds.to_arrow())
     db.execute(
@@ -40,10 +41,11 @@ def seed_reports(
         CREATE OR REPLACE TEMP TABLE seed_report AS
         SELECT nextval('work_item_id_seq') AS id, k.code AS template_code, k.name, k.term,
                u.id AS unit_id, u.parent_id, hash(u.id, k.code) % 100 AS roll,
+               hash(coalesce(u.province, '')) % 50 AS lag,
                hash(k.code, u.id) % 4 AS variant, 1 + hash(u.id) % 3 AS factor,
                (k.start + to_days((hash(u.id, 7) % 120)::INTEGER))::DATE AS made_on
         FROM unit u JOIN seed_kinds k ON list_contains(k.levels, u.level_code)
-        WHERE u.active AND hash(u.id, k.code) % 100 >= 12
+        WHERE u.active AND hash(k.code, u.id, 3) % 100 >= 3 + hash(coalesce(u.province, '')) % 30
           AND NOT list_contains(?, u.code)
     """,
         [spare_codes],
@@ -54,8 +56,9 @@ def seed_reports(
         SELECT id, 'report', unit_id, name, state, state <> 'APPROVED', 1,
                made_on::TIMESTAMP + INTERVAL 9 HOUR,
                made_on::TIMESTAMP + INTERVAL 9 HOUR + to_days((roll % 20)::INTEGER)
-        FROM (SELECT *, CASE WHEN roll < 28 THEN 'DRAFT' WHEN roll < 60 THEN 'PENDING'
-                             WHEN roll < 90 THEN 'APPROVED' ELSE 'CHANGES_REQUESTED' END
+        FROM (SELECT *, CASE WHEN roll < 5 + lag THEN 'DRAFT'
+                             WHEN roll < 5 + lag + (87 - lag) / 2 THEN 'PENDING'
+                             WHEN roll < 92 THEN 'APPROVED' ELSE 'CHANGES_REQUESTED' END
                              AS state FROM seed_report)
     """)
     db.execute(

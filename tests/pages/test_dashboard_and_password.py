@@ -20,7 +20,7 @@ def test_dashboard_shows_the_unit_its_path_and_counts_by_level(app, demo_store):
 
 def test_dashboard_of_a_unit_without_subordinates_says_so(app):
     at = open_page(app(GRASSROOTS_STAFF), "pages/dashboard.py")
-    assert "Đơn vị của bạn chưa có đơn vị cấp dưới." in [i.value for i in at.info]
+    assert "Đơn vị của bạn chưa có đơn vị cấp dưới phải nộp báo cáo." in [i.value for i in at.info]
 
 
 def test_changing_the_password_with_a_wrong_current_one_names_the_field(app):

@@ -20,6 +20,7 @@ PAGES = {
     "pages/report_lookup.py": "Tra cứu báo cáo",
     "pages/report_approval.py": "Phê duyệt báo cáo",
     "pages/report_templates.py": "Mẫu báo cáo",
+    "pages/map_boundaries.py": "Ranh giới bản đồ",
     "pages/units.py": "Quản lý đơn vị",
     "pages/users.py": "Quản lý người dùng",
     "pages/password.py": "Đổi mật khẩu",

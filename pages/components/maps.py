@@ -1,0 +1,135 @@
+"""The completion map: plotly's MapLibre choropleth (draws offline, no tiles) and a Leaflet
+view with a tile layer for when the network allows."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from core.dashboard import BANDS, NO_DATA
+
+ATTRIBUTION = (
+    "Ranh giới hành chính: TaliaCao/Vietnam-Shape-Map (MIT, © 2025 Talia Cao), "
+    "từ dữ liệu Open Development Vietnam."
+)
+COLOURS = {label: colour for _, label, colour in BANDS} | {NO_DATA[0]: NO_DATA[1]}
+ORDER = [label for _, label, _ in BANDS] + [NO_DATA[0]]
+HOVER = {"percent": ":.1f", "sent": True, "approved": True, "expected": True, "child_id": False}
+LABELS = {
+    "percent": "Tỷ lệ (%)",
+    "sent": "Đã gửi",
+    "approved": "Đã phê duyệt",
+    "expected": "Phải nộp",
+    "band": "Mức hoàn thành",
+}
+
+
+def choropleth(frame: pl.DataFrame, geojson: dict, key: str) -> int | None:
+    """Draw the map; return the unit id of the area clicked, if any."""
+    fig = px.choropleth_map(
+        frame.to_pandas(),
+        geojson=geojson,
+        locations="child_id",
+        featureidkey="properties.unit_id",
+        color="band",
+        color_discrete_map=COLOURS,
+        category_orders={"band": ORDER},
+        hover_name="name",
+        hover_data=HOVER,
+        labels=LABELS,
+        map_style="white-bg",
+        center={"lat": 15.8, "lon": 108.0},
+        zoom=4.3,
+        opacity=0.9,
+    )
+    fig.update_layout(
+        height=620,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        legend={
+            "title": "Mức hoàn thành",
+            "yanchor": "top",
+            "y": 0.98,
+            "xanchor": "left",
+            "x": 0.01,
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
+    )
+    fig.update_traces(marker_line_width=0.6, marker_line_color="#555")
+    event = st.plotly_chart(
+        fig,
+        key=key,
+        on_select="rerun",
+        selection_mode="points",
+        config={"scrollZoom": True, "displaylogo": False},
+    )
+    points = event.selection.points if event and event.selection else []
+    return int(points[0]["location"]) if points and points[0].get("location") else None
+
+
+def ranked_bars(frame: pl.DataFrame, title: str) -> None:
+    """Areas as a ranked bar chart: for levels without boundaries, and for unmatched areas."""
+    ranked = frame.sort("percent", nulls_last=True, descending=False)
+    fig = px.bar(
+        ranked.to_pandas(),
+        x="percent",
+        y="name",
+        orientation="h",
+        color="band",
+        color_discrete_map=COLOURS,
+        category_orders={"band": ORDER},
+        hover_data={"sent": True, "expected": True},
+        labels=LABELS,
+        title=title,
+        range_x=[0, 100],
+    )
+    fig.update_layout(
+        height=max(260, 26 * ranked.height + 90),
+        showlegend=False,
+        yaxis_title=None,
+        xaxis_title="Tỷ lệ (%)",
+    )
+    st.plotly_chart(fig, config={"displayModeBar": False})
+
+
+def leaflet(frame: pl.DataFrame, geojson: dict) -> None:
+    """The same figures over OpenStreetMap tiles; without a network the tiles stay grey and
+    the areas still draw, and any failure here leaves the rest of the page alone."""
+    try:
+        import folium
+        from streamlit_folium import st_folium
+
+        colours = {r["child_id"]: COLOURS[r["band"]] for r in frame.iter_rows(named=True)}
+        text = {
+            r["child_id"]: f"{r['name']}: {r['percent'] or 0:.1f}%"
+            for r in frame.iter_rows(named=True)
+        }
+        shapes = {
+            **geojson,
+            "features": [
+                {
+                    **f,
+                    "properties": {
+                        **f["properties"],
+                        "nhan": text.get(f["properties"].get("unit_id"), ""),
+                    },
+                }
+                for f in geojson["features"]
+            ],
+        }
+        world = folium.Map(
+            location=[15.8, 107.5], zoom_start=5, tiles="OpenStreetMap", attr="© OpenStreetMap"
+        )
+        folium.GeoJson(
+            shapes,
+            style_function=lambda f: {
+                "fillColor": colours.get(f["properties"].get("unit_id"), NO_DATA[1]),
+                "color": "#555",
+                "weight": 0.6,
+                "fillOpacity": 0.8,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["nhan"], labels=False),
+        ).add_to(world)
+        st_folium(world, height=560, use_container_width=True, returned_objects=[], key="leaflet")
+    except Exception as exc:  # the tile view is optional; never break the dashboard
+        st.warning(f"Không hiển thị được bản đồ nền: {exc}")
