@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import functions, reports, settings, startup
+from core import functions, report_types, settings, startup
 from core.errors import ConfigError
 from core.hierarchy import path_of
 from core.templates import TemplateError
@@ -45,7 +45,7 @@ PAGES = (
 @st.cache_resource(show_spinner=False)
 def _templates_loaded(db_path: str) -> list[str]:
     """Load the template files into the store once per process."""
-    return reports.sync_templates(session.store().db())
+    return report_types.sync_templates(session.store().db())
 
 
 def halt(message: str) -> None:

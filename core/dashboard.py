@@ -11,7 +11,7 @@ from core import functions
 from core.access import require, require_in_scope
 from core.model import Actor, Unit
 from core.report_flow import APPROVED, COUNTED
-from core.reports import all_templates
+from core.report_types import all_templates
 from core.store import Db
 from core.templates import Template
 

@@ -8,8 +8,8 @@ from datetime import date
 import polars as pl
 
 from core import clock
+from core.report_types import all_templates
 from core.report_values import valid_values
-from core.reports import all_templates
 from core.store import Db
 from core.store.seed_reports import seed_reports
 

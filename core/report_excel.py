@@ -25,7 +25,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.templates import CellError, Tab, Template, Values, check_tab
+from core.cells import CellError, Values, check_tab
+from core.templates import Tab, Template
 
 ID_SHEET = "_mau"
 NOT_APPLICABLE = "---"

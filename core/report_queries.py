@@ -11,7 +11,7 @@ from core import clock, excel, functions, report_excel
 from core.access import require
 from core.model import Actor
 from core.report_flow import APPROVED, COUNTED, FLOW
-from core.reports import all_templates, required_templates
+from core.report_types import all_templates, required_templates
 from core.store import Db
 from core.templates import Template
 

@@ -12,7 +12,8 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from core.templates import Cell, Tab
+from core.cells import Cell
+from core.templates import Tab
 
 SAMPLE_TEXT = ("Đã hoàn thành", "Đang chuẩn bị", "Theo kế hoạch", "Đạt yêu cầu")
 

@@ -1,21 +1,21 @@
-"""Congress reports: templates as data, creation, entry tab by tab, sending and approval.
+"""Congress reports: creation, entry tab by tab, sending and approval.
 
-Lists, progress and aggregates over a subtree live in `core.report_queries`.
+The report types (templates as data) live in `core.report_types`; lists, progress and
+aggregates over a subtree live in `core.report_queries`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from core import clock, functions, report_excel, templates, workflow
+from core import clock, functions, report_excel, workflow
 from core.access import require, require_in_scope
 from core.audit import history, record
+from core.cells import CellError, check_tab
 from core.errors import (
     Conflict,
     DomainError,
@@ -26,19 +26,17 @@ from core.errors import (
 )
 from core.model import Actor, AuditEntry
 from core.report_flow import APPROVED, EDITABLE, FLOW, PENDING
-from core.settings import PROJECT_ROOT
+from core.report_types import all_templates, required_templates
 from core.store import Db
-from core.templates import CellError, Template
+from core.templates import Template
 from core.text import clean
 
-TEMPLATE_DIR = PROJECT_ROOT / "data" / "templates"
 READERS = (
     functions.REPORT_CREATE,
     functions.REPORT_LOOKUP,
     functions.REPORT_LOOKUP_AGG,
     functions.REPORT_APPROVE,
 )
-_parsed: dict[str, Template] = {}
 
 
 class AlreadyCreated(Conflict):
@@ -83,101 +81,6 @@ class ReportView:
     history: pl.DataFrame
     actions: list[workflow.Transition]
     editable: bool
-
-
-# -- templates ---------------------------------------------------------------------------------
-
-
-def all_templates(db: Db) -> dict[str, Template]:
-    """Active templates by code, parsed once per distinct text."""
-    out = {}
-    for row in db.reports.template_rows():
-        key = hashlib.sha1(row["body"].encode()).hexdigest()
-        if key not in _parsed:
-            _parsed[key] = templates.parse(row["body"], row["source"] or row["code"])
-        out[row["code"]] = _parsed[key]
-    return out
-
-
-def _check_refs(db: Db, template: Template) -> None:
-    levels = {r["code"] for r in db.catalogs.levels()}
-    unknown = set(template.levels) - levels
-    if unknown:
-        raise templates.TemplateError(f"{template.source}: levels: không có cấp {sorted(unknown)}")
-    if template.term not in {t["code"] for t in db.reports.terms()}:
-        raise templates.TemplateError(f"{template.source}: term: không có nhiệm kỳ {template.term}")
-
-
-def sync_templates(db: Db, folder: Path = TEMPLATE_DIR) -> list[str]:
-    """Load every template file at start-up; a broken file stops start-up with its name."""
-    loaded = templates.load_dir(folder)
-
-    def tx(db: Db) -> list[str]:
-        changed = []
-        for t in loaded:
-            _check_refs(db, t)
-            body = (folder / t.source).read_text(encoding="utf-8")
-            if db.reports.upsert_template(
-                t.code, t.name, t.term, list(t.levels), body, t.source, clock.now()
-            ):
-                changed.append(t.code)
-        return changed
-
-    return db.atomic(tx)
-
-
-def preview_template(db: Db, actor: Actor, text: str, filename: str) -> Template:
-    """Parse an uploaded template without saving it (TemplateError explains what is wrong)."""
-    _require_template_admin(actor)
-    template = templates.parse(text, filename)
-    _check_refs(db, template)
-    return template
-
-
-def import_template(db: Db, actor: Actor, text: str, filename: str) -> Template:
-    template = preview_template(db, actor, text, filename)
-
-    def tx(db: Db) -> Template:
-        now = clock.now()
-        db.reports.upsert_template(
-            template.code, template.name, template.term, list(template.levels), text, filename, now
-        )
-        record(
-            db,
-            actor,
-            AuditEntry(
-                "report_template", None, "import", detail={"code": template.code, "file": filename}
-            ),
-            now,
-        )
-        return template
-
-    return db.atomic(tx)
-
-
-def can_manage_templates(actor: Actor) -> bool:
-    """Templates are shared by the whole tree, so only the root unit's admins change them."""
-    return (
-        functions.TEMPLATE_MANAGE in actor.functions
-        and actor.is_admin
-        and actor.unit_path.count("/") == 2
-    )
-
-
-def _require_template_admin(actor: Actor) -> None:
-    require(actor, functions.TEMPLATE_MANAGE)
-    if not can_manage_templates(actor):
-        raise PermissionDenied("Chỉ Admin của đơn vị Trung ương được quản lý mẫu báo cáo")
-
-
-def required_templates(db: Db, actor: Actor) -> list[Template]:
-    """The report types the actor's unit must submit."""
-    unit = db.units.get(actor.unit_id)
-    return [t for t in all_templates(db).values() if unit.level_code in t.levels]
-
-
-def terms(db: Db) -> list[dict[str, Any]]:
-    return db.reports.terms()
 
 
 # -- one report --------------------------------------------------------------------------------
@@ -323,7 +226,7 @@ def save_tab(
     def tx(db: Db) -> None:
         rec = _editable(db, actor, report_id, expected_version)
         tab = all_templates(db)[rec["template_code"]].tab(tab_key)
-        values, errors = templates.check_tab(tab, raw)
+        values, errors = check_tab(tab, raw)
         if errors:
             raise CellsInvalid(tab.title, errors)
         _store_tab(db, report_id, rec, tab_key, values)
@@ -392,7 +295,7 @@ def delete(db: Db, actor: Actor, report_id: int, expected_version: int) -> None:
 def _incomplete(template: Template, values: dict[str, dict]) -> list[str]:
     problems = []
     for tab in template.tabs:
-        _, errors = templates.check_tab(tab, values.get(tab.key, {}))
+        _, errors = check_tab(tab, values.get(tab.key, {}))
         if errors:
             problems.append(f"{tab.title} ({len(errors)} ô)")
     return problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import auth, clock, demo, reports, settings
+from core import auth, clock, demo, report_types, settings
 from core.errors import ConfigError
 from core.model import AuditEntry
 from core.store import Db
@@ -40,7 +40,7 @@ def check_mode(db: Db, mode: str) -> None:
 
 def setup(db: Db, mode: str, progress: Progress, scale: str | None = None) -> FirstAdmin | None:
     """Prepare an empty database; return the first admin's credentials in production."""
-    reports.sync_templates(db)
+    report_types.sync_templates(db)
     if mode == "demo":
         demo.build(db, scale or settings.DEMO_SCALE.value(), progress)
         return None

@@ -6,7 +6,7 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from core import dashboard, functions, geo, hierarchy, reports
+from core import dashboard, functions, geo, hierarchy, report_types
 from core.access import load_actor
 from core.formats import number
 from pages.components import maps, session
@@ -14,7 +14,7 @@ from pages.components import maps, session
 actor = session.require_page(functions.DASHBOARD)
 db = session.db()
 DRILL = "dashboard_area"
-TERMS = {t["code"]: t["name"] for t in reports.terms(db)}
+TERMS = {t["code"]: t["name"] for t in report_types.terms(db)}
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=256)
@@ -157,7 +157,7 @@ def map_section(term: str, stamp: tuple) -> None:
             if right is not None:
                 with right:
                     maps.ranked_bars(missing, "Đơn vị chưa có ranh giới")
-            st.caption(maps.ATTRIBUTION)
+            st.caption(geo.ATTRIBUTION)
         with tiles:
             maps.leaflet(drawn, shapes.geojson)
         if clicked in children and clicked != st.session_state.get(DRILL):

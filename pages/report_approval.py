@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import functions, report_queries, reports
+from core import functions, report_queries, report_types, reports
 from core.formats import moment, number
 from core.report_flow import CONFIRM, FLOW, PENDING, SUCCESS
 from pages.components import dialogs, report_view, session
@@ -16,7 +16,7 @@ VIEW, PAGE = "approval_view", "approval_page"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNITS = dict(report_queries.subordinate_options(db, actor))
 UNIT_LABELS = {None: "Tất cả cơ sở Đảng", **UNITS}
-TEMPLATES = {code: t.name for code, t in reports.all_templates(db).items()}
+TEMPLATES = {code: t.name for code, t in report_types.all_templates(db).items()}
 STATES = {"": "Tất cả trạng thái", **{k: v for k, v in FLOW.state_labels.items() if k != "DRAFT"}}
 
 

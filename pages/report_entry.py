@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import clock, functions, report_queries, reports
+from core import clock, functions, report_queries, report_types, reports
 from core.errors import DomainError
 from core.formats import moment, number
 from core.report_flow import CONFIRM, FLOW, SUCCESS
@@ -15,8 +15,8 @@ db = session.db()
 store = session.store()
 OPEN, TAB, ERRORS = "report_open", "report_tab", "report_errors"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TERMS = {t["code"]: t["name"] for t in reports.terms(db)}
-REQUIRED = {t.code: t.name for t in reports.required_templates(db, actor)}
+TERMS = {t["code"]: t["name"] for t in report_types.terms(db)}
+REQUIRED = {t.code: t.name for t in report_types.required_templates(db, actor)}
 STATES = {"": "Tất cả trạng thái", **FLOW.state_labels}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import functions, report_queries, reports
+from core import functions, report_queries, report_types, reports
 from core.formats import day, moment, number
 from core.report_flow import FLOW
 from pages.components import report_view, session
@@ -14,7 +14,7 @@ db = session.db()
 store = session.store()
 AGG, UNIT_REPORT = "lookup_aggregate", "lookup_unit_report"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TERMS = {t["code"]: t["name"] for t in reports.terms(db)}
+TERMS = {t["code"]: t["name"] for t in report_types.terms(db)}
 
 
 def show(key: str, value) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import functions, reports
+from core import functions, report_types
 from core.errors import DomainError
 from core.templates import TemplateError
 from pages.components import report_view, session
@@ -14,7 +14,7 @@ db = session.db()
 
 
 def template_list() -> None:
-    known = reports.all_templates(db)
+    known = report_types.all_templates(db)
     st.subheader("Các loại báo cáo đang áp dụng")
     st.dataframe(
         {
@@ -46,7 +46,7 @@ def importer() -> None:
         return
     text = upload.getvalue().decode("utf-8", errors="replace")
     try:
-        template = reports.preview_template(db, actor, text, upload.name)
+        template = report_types.preview_template(db, actor, text, upload.name)
     except (TemplateError, DomainError) as exc:
         st.error(str(exc))
         return
@@ -56,14 +56,15 @@ def importer() -> None:
     )
     report_view.show_all_tabs(template, {})
     if st.button("Lưu mẫu", type="primary") and session.attempt(
-        lambda: reports.import_template(db, actor, text, upload.name), "Nhập mẫu báo cáo thành công"
+        lambda: report_types.import_template(db, actor, text, upload.name),
+        "Nhập mẫu báo cáo thành công",
     ):
         st.rerun()
 
 
 st.title("Mẫu báo cáo")
 template_list()
-if reports.can_manage_templates(actor):
+if report_types.can_manage_templates(actor):
     importer()
 else:
     st.caption("Chỉ Admin của đơn vị Trung ương được nhập mẫu báo cáo mới.")

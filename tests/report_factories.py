@@ -1,6 +1,6 @@
 """Random but valid values for one tab of a report template, for tests.
 
-`valid_values(tab, seed)` fills a tab so that `core.templates.check_tab` accepts it: it proves
+`valid_values(tab, seed)` fills a tab so that `core.cells.check_tab` accepts it: it proves
 that the rules a template declares can all hold at once, and gives tests a correct form to
 break one cell at a time.
 
@@ -19,7 +19,8 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from core.templates import Cell, Tab
+from core.cells import Cell
+from core.templates import Tab
 
 NOTES = ("Đúng kế hoạch", "Chậm 5 ngày do sáp nhập đơn vị", "Đã báo cáo Ban Thường vụ")
 

@@ -9,10 +9,6 @@ import streamlit as st
 
 from core.dashboard import BANDS, NO_DATA
 
-ATTRIBUTION = (
-    "Ranh giới hành chính: TaliaCao/Vietnam-Shape-Map (MIT, © 2025 Talia Cao), "
-    "từ dữ liệu Open Development Vietnam."
-)
 COLOURS = {label: colour for _, label, colour in BANDS} | {NO_DATA[0]: NO_DATA[1]}
 ORDER = [label for _, label, _ in BANDS] + [NO_DATA[0]]
 HOVER = {"percent": ":.1f", "sent": True, "approved": True, "expected": True, "child_id": False}
@@ -95,6 +91,11 @@ def ranked_bars(frame: pl.DataFrame, title: str) -> None:
 def leaflet(frame: pl.DataFrame, geojson: dict) -> None:
     """The same figures over OpenStreetMap tiles; without a network the tiles stay grey and
     the areas still draw, and any failure here leaves the rest of the page alone."""
+    st.caption(
+        "Bản đồ nền tải thư viện Leaflet và lớp nền OpenStreetMap qua Internet; nếu "
+        "khung dưới đây trống, máy không có mạng — hãy dùng tab “Bản đồ”, "
+        "vẽ được khi không có mạng."
+    )
     try:
         import folium
         from streamlit_folium import st_folium

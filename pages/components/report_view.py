@@ -10,9 +10,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from core.cells import CellError
 from core.formats import day, moment, number
 from core.report_flow import ACTION_LABELS, FLOW
-from core.templates import CellError, Tab, Template
+from core.templates import Tab, Template
 
 HINTS = {
     "int": "Số nguyên không âm, ví dụ 1.234",

@@ -9,8 +9,8 @@ import random
 import pytest
 
 from core import report_excel, templates
+from core.report_types import TEMPLATE_DIR
 from core.report_values import valid_values
-from core.reports import TEMPLATE_DIR
 from tests.browser.conftest import open_page, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser

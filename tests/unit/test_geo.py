@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core import functions, geo, settings, startup
+from core import functions, geo, geojson, settings, startup
 from core.errors import PermissionDenied, ValidationError
 from core.model import USER
 from core.store import Db
@@ -59,13 +59,13 @@ def provinces(db: Db) -> list:
     ],
 )
 def test_ways_of_writing_a_name_give_one_key(names: list[str], key: str) -> None:
-    assert {geo.normalise(n) for n in names} == {key}
+    assert {geojson.normalise(n) for n in names} == {key}
 
 
 def test_commune_kinds_are_kept_at_the_provincial_level_and_a_bare_kind_is_kept() -> None:
-    assert geo.normalise("Xã Tân Lập", "TINH") == "xatanlap"
-    assert geo.normalise("Xã Tân Lập", "XA") == "tanlap"
-    assert geo.normalise("Thành phố") == "thanhpho"
+    assert geojson.normalise("Xã Tân Lập", "TINH") == "xatanlap"
+    assert geojson.normalise("Xã Tân Lập", "XA") == "tanlap"
+    assert geojson.normalise("Thành phố") == "thanhpho"
 
 
 # -- the default provinces --------------------------------------------------------------------
@@ -76,7 +76,7 @@ def test_commune_kinds_are_kept_at_the_provincial_level_and_a_bare_kind_is_kept(
 def test_every_default_feature_name_matches_exactly_its_provincial_unit(provinces, prop):
     shipped = json.loads(DEFAULT.read_bytes())["features"]
     features = [square({prop: f["properties"][prop]}) for f in shipped]
-    found = geo.match(features, provinces, prop=prop)
+    found = geojson.match(features, provinces, prop=prop)
     assert len(provinces) == 34 and len(found.by_feature) == 34
     assert len(set(found.by_feature.values())) == 34
     assert found.unmatched_features == () and found.unmatched_units == ()
@@ -100,7 +100,7 @@ def test_the_default_file_is_the_provincial_map_with_every_unit_tagged(provinces
 @needs_default
 def test_the_default_file_is_parsed_once_per_process(db, tree, monkeypatch):
     calls = []
-    real = geo.parse_geojson
+    real = geojson.parse_geojson
     monkeypatch.setattr(geo, "_cache", {})
     monkeypatch.setattr(geo, "parse_geojson", lambda *a, **k: calls.append(1) or real(*a, **k))
     for _ in range(3):
@@ -121,7 +121,7 @@ def test_a_missing_boundaries_folder_means_no_map_not_a_crash(db, tree, monkeypa
 
 def test_a_code_wins_over_a_name(tree: Tree) -> None:
     features = [square({"name": "Hà Nội", "code": "HCM"}), square({"name": "Hồ Chí Minh"})]
-    found = geo.match(features, [tree.hn, tree.hcm])
+    found = geojson.match(features, [tree.hn, tree.hcm])
     assert found.by_feature == {"Hà Nội": tree.hcm.id}
     assert found.unmatched_features == ("Hồ Chí Minh",)
     assert found.unmatched_units == ((tree.hn.id, tree.hn.name),)
@@ -129,7 +129,7 @@ def test_a_code_wins_over_a_name(tree: Tree) -> None:
 
 def test_unmatched_features_and_units_are_reported_and_no_unit_gets_two(tree: Tree) -> None:
     features = [square({"name": "TP Hà Nội"}), square({"name": "Hà Nội"}), square({"name": "Huế"})]
-    found = geo.match(features, [tree.hn, tree.hcm])
+    found = geojson.match(features, [tree.hn, tree.hcm])
     assert found.by_feature == {"TP Hà Nội": tree.hn.id}
     assert found.unmatched_features == ("Hà Nội", "Huế")
     assert found.unmatched_units == ((tree.hcm.id, tree.hcm.name),)
@@ -138,8 +138,8 @@ def test_unmatched_features_and_units_are_reported_and_no_unit_gets_two(tree: Tr
 def test_an_ambiguous_name_is_not_guessed_unless_the_province_settles_it(db, tree) -> None:
     other = make_unit(db, tree.hcm, "Đảng bộ Phường Ba Đình", "XA", province=tree.hcm.province)
     communes = [tree.ba_dinh, other]
-    assert geo.match([square({"name": "Phường Ba Đình"})], communes).by_feature == {}
-    found = geo.match([square({"name": "Ba Đình", "ten_tinh": "TP HCM"})], communes)
+    assert geojson.match([square({"name": "Phường Ba Đình"})], communes).by_feature == {}
+    found = geojson.match([square({"name": "Ba Đình", "ten_tinh": "TP HCM"})], communes)
     assert found.by_feature == {"Ba Đình": other.id}
 
 
@@ -167,19 +167,19 @@ GOOD = square({"name": "Hà Nội"})
 )
 def test_bad_files_are_refused_naming_the_problem(data: bytes, says: str) -> None:
     with pytest.raises(ValidationError) as refused:
-        geo.parse_geojson(data, "thu.geojson")
+        geojson.parse_geojson(data, "thu.geojson")
     assert refused.value.field == "Tệp GeoJSON" and says in str(refused.value)
 
 
 def test_a_file_over_30_mb_is_refused_before_it_is_read() -> None:
     with pytest.raises(ValidationError, match="lớn hơn 30 MB"):
-        geo.parse_geojson(b" " * (geo.MAX_BYTES + 1), "lon.geojson")
+        geojson.parse_geojson(b" " * (geojson.MAX_BYTES + 1), "lon.geojson")
 
 
 def test_a_good_file_keeps_its_properties_and_names_by_the_first_shared_key() -> None:
-    parsed = geo.parse_geojson(collection(square({"ten": "Hà Nội", "NAME_1": "Ha Noi"})), "x")
+    parsed = geojson.parse_geojson(collection(square({"ten": "Hà Nội", "NAME_1": "Ha Noi"})), "x")
     assert parsed["features"][0]["properties"] == {"ten": "Hà Nội", "NAME_1": "Ha Noi"}
-    assert geo.name_property(parsed) == "ten"
+    assert geojson.name_property(parsed) == "ten"
 
 
 # -- importing --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.workbook import Workbook as Book
 
 from core import report_excel
+from core.cells import MAX_INT
 from core.report_excel import (
     ID_SHEET,
     UploadError,
@@ -25,7 +26,7 @@ from core.report_excel import (
     report_workbook,
     sheet_names,
 )
-from core.templates import MAX_INT, Template, parse
+from core.templates import Template, parse
 
 YAML = """
 code: MAU_THU

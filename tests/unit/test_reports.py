@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core import functions, report_queries, reports
+from core import functions, report_queries, report_types, reports
 from core.errors import (
     Conflict,
     PermissionDenied,
@@ -50,7 +50,7 @@ GOOD = {("bau", "tong"): 10, ("bau", "btv"): 4, ("nu", "tong"): 3, ("nu", "btv")
 @pytest.fixture
 def tpl(db: Db, tmp_path: Path) -> str:
     (tmp_path / "thu.yaml").write_text(TEMPLATE, encoding="utf-8")
-    reports.sync_templates(db, tmp_path)
+    report_types.sync_templates(db, tmp_path)
     return "PT_CL_THU"
 
 
@@ -281,17 +281,17 @@ def test_approving_several_reports_reports_each_failure(db, tree, tpl):
 
 def test_only_a_central_admin_imports_templates(db, tree, tpl):
     with pytest.raises(PermissionDenied):
-        reports.import_template(db, actor_at(tree.hn, *ALL), TEMPLATE, "thu.yaml")
+        report_types.import_template(db, actor_at(tree.hn, *ALL), TEMPLATE, "thu.yaml")
     text = TEMPLATE.replace("PT_CL_THU", "PT_CL_MOI")
-    reports.import_template(db, actor_at(tree.root, *ALL), text, "moi.yaml")
-    assert "PT_CL_MOI" in reports.all_templates(db)
+    report_types.import_template(db, actor_at(tree.root, *ALL), text, "moi.yaml")
+    assert "PT_CL_MOI" in report_types.all_templates(db)
 
 
 def test_a_template_naming_an_unknown_level_is_refused_with_its_file(db, tree, tpl, tmp_path):
     from core.templates import TemplateError
 
     with pytest.raises(TemplateError, match="^sai.yaml: levels"):
-        reports.preview_template(
+        report_types.preview_template(
             db, actor_at(tree.root, *ALL), TEMPLATE.replace("[CO_SO]", "[KHONG_CO]"), "sai.yaml"
         )
 
@@ -301,7 +301,7 @@ def test_an_uploaded_form_fills_every_tab_or_nothing(db, tree, tpl):
 
     report_id = new_report(db, tree.ba_dinh_cs1, values=None)
     owner = actor_at(tree.ba_dinh_cs1, *ALL)
-    template = reports.all_templates(db)["PT_CL_THU"]
+    template = report_types.all_templates(db)["PT_CL_THU"]
     broken = report_excel.report_workbook(
         template, {"tuoi_doi": {**GOOD, ("nu", "tong"): 99}}, ["Thử"]
     )
@@ -332,7 +332,7 @@ def test_progress_separates_on_time_and_late_sends(db, tree, tmp_path):
         TEMPLATE.replace("levels: [CO_SO]", "levels: [CO_SO]\ndeadline: 15/03/2025"),
         encoding="utf-8",
     )
-    reports.sync_templates(db, tmp_path)
+    report_types.sync_templates(db, tmp_path)
     on_time = new_report(db, tree.ba_dinh_cs1, state=PENDING)
     late = new_report(db, tree.ba_dinh_cs2, state=APPROVED)
     db.reports.update(on_time, sent_at=datetime(2025, 3, 15, 16, 0))

@@ -18,13 +18,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.cells import MAX_INT, CellError, check_tab, coerce
 from core.templates import (
-    MAX_INT,
-    CellError,
     Template,
     TemplateError,
-    check_tab,
-    coerce,
     load_dir,
     load_file,
     parse,
