@@ -37,6 +37,20 @@ PAGES = (
         "table_view",
     ),
     ("pages/map_boundaries.py", "Ranh giới bản đồ", "Quản lý danh mục", F.UNIT_MANAGE, "map"),
+    (
+        "pages/calendar_choose.py",
+        "Lịch tổ chức Đại hội",
+        "Lịch tổ chức Đại hội",
+        F.CALENDAR_CHOOSE,
+        "calendar_month",
+    ),
+    (
+        "pages/calendar_summary.py",
+        "Tổng hợp lịch tổ chức Đại hội",
+        "Lịch tổ chức Đại hội",
+        F.CALENDAR_SUMMARY,
+        "event_note",
+    ),
     ("pages/users.py", "Quản lý người dùng", "Quản trị hệ thống", F.USER_MANAGE, "group"),
     ("pages/password.py", "Đổi mật khẩu", "Tài khoản", None, "key"),
 )

@@ -8,6 +8,7 @@ from core import auth, clock, report_demo
 from core.errors import ConfigError
 from core.store import Db
 from core.store.seed import SCALES, Progress, seed_people, seed_units
+from core.store.seed_calendar import seed_calendar
 
 DEMO_PASSWORD = "Daihoi@2025"
 
@@ -82,6 +83,10 @@ ACCOUNTS = (
 )
 
 
+# Units left without a congress date, so the demo users can choose one from the start.
+CALENDAR_SPARE = ("01001000", "01001001")
+
+
 def build(db: Db, scale_name: str, progress: Progress) -> None:
     """Fill an empty database with the demo tree and accounts, in one transaction."""
     scale = SCALES.get(scale_name.upper())
@@ -112,6 +117,8 @@ def build(db: Db, scale_name: str, progress: Progress) -> None:
         seed_people(db, hashed, now)
         progress(0.9, "Đang tạo báo cáo mẫu…")
         report_demo.build(db, [a.unit_code for a in ACCOUNTS if a.role_code == "CHUYEN_VIEN"])
+        progress(0.95, "Đang tạo lịch tổ chức Đại hội mẫu…")
+        seed_calendar(db, now, list(CALENDAR_SPARE), report_demo.PEOPLE)
         db.meta.set("mode", "demo")
         db.meta.set("demo_scale", scale.name)
         db.meta.set("seeded_at", now.isoformat())

@@ -66,6 +66,7 @@ class Db:
     def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
         from core.store.audit import AuditRepo
         from core.store.boundaries import BoundaryRepo
+        from core.store.calendar import CalendarRepo
         from core.store.catalogs import CatalogRepo
         from core.store.dashboard import DashboardRepo
         from core.store.items import ItemRepo
@@ -85,6 +86,7 @@ class Db:
         self.reports = ReportRepo(self)
         self.boundaries = BoundaryRepo(self)
         self.dashboard = DashboardRepo(self)
+        self.calendar = CalendarRepo(self)
 
     # -- queries, used by the repositories only --------------------------------------------
     def execute(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:

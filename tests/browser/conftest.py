@@ -126,9 +126,9 @@ def open_page(page, name: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(3):
-        page.get_by_role("link", name=name).click()
+        page.get_by_role("link", name=name, exact=True).click()
         try:
-            page.get_by_role("heading", name=name).wait_for(timeout=15_000)
+            page.get_by_role("heading", name=name, exact=True).wait_for(timeout=15_000)
             break
         except PlaywrightTimeout:
             if attempt == 2:
