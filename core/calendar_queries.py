@@ -62,6 +62,13 @@ def _where(db: Db, actor: Actor, flt: Filter, on: date | None) -> Where:
     )
 
 
+def title(db: Db, actor: Actor) -> str:
+    """The aggregate's subtitle: whose subtree, which term."""
+    access.require(actor, functions.CALENDAR_SUMMARY)
+    unit = db.units.get(actor.unit_id)
+    return f"{unit.name if unit else ''} — {current_term(db).name}"
+
+
 def note(out_of_order: bool, pilot: bool, status_code: str) -> str:
     """Why a row is listed first: the leader's to-do."""
     parts = []

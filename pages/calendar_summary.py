@@ -21,6 +21,7 @@ LEVELS = {
     "": "Tất cả các cấp",
     **{lv["code"]: lv["name"] for lv in hierarchy.catalogs(db)["levels"]},
 }
+PAGE_LABELS = {n: f"{n} / trang" for n in PAGE_SIZES}
 STATUSES = {"": "Tất cả trạng thái", **STATUS_LABELS}
 COLOURS = {"Đã tổ chức": "#2e7d32", "Chưa tổ chức": "#f9a825"}
 today = calendar.today()
@@ -98,7 +99,7 @@ def listing(flt: Filter) -> None:
         "Số dòng",
         PAGE_SIZES,
         key=SIZE,
-        format_func=lambda n: f"{n} / trang",
+        format_func=PAGE_LABELS.get,
         label_visibility="collapsed",
         on_change=reset_page,
     )
@@ -129,11 +130,9 @@ def month_tab(flt: Filter) -> None:
     if not found:
         st.info("Không có Đại hội nào có lịch phù hợp với điều kiện tìm kiếm.")
         return
+    labels = {f: f"Tháng {f[1]:02d}/{f[0]} — {number(f[2])} Đại hội" for f in found}
     chosen = st.selectbox(
-        "Tháng",
-        found,
-        index=calendar_queries.default_month(found, today),
-        format_func=lambda f: f"Tháng {f[1]:02d}/{f[0]} — {number(f[2])} Đại hội",
+        "Tháng", found, index=calendar_queries.default_month(found, today), format_func=labels.get
     )
     month_view.month_table(calendar_queries.month(db, actor, flt, chosen[0], chosen[1]), today)
 
@@ -157,7 +156,7 @@ def weekly_tab(flt: Filter) -> None:
 
 
 st.title("Tổng hợp lịch tổ chức Đại hội")
-st.caption(f"{hierarchy.scope_root(db, actor).name} — {calendar.current_term(db).name}")
+st.caption(calendar_queries.title(db, actor))
 flt = filters()
 by_levels = session.attempt(lambda: calendar_queries.counts(db, actor, flt))
 if by_levels is not None:

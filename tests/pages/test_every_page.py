@@ -23,17 +23,21 @@ PAGES = {
     "pages/map_boundaries.py": "Ranh giới bản đồ",
     "pages/units.py": "Quản lý đơn vị",
     "pages/users.py": "Quản lý người dùng",
+    "pages/calendar_choose.py": "Lịch tổ chức Đại hội",
+    "pages/calendar_summary.py": "Tổng hợp lịch tổ chức Đại hội",
     "pages/password.py": "Đổi mật khẩu",
 }
 REPORTING = {"pages/report_entry.py", "pages/report_lookup.py", "pages/report_approval.py"}
+CALENDAR = {"pages/calendar_choose.py", "pages/calendar_summary.py"}
 BASIC = {"pages/dashboard.py", "pages/password.py"}
 ALLOWED = {
     CENTRAL_ADMIN: set(PAGES),
     HANOI_ADMIN: set(PAGES),
-    HANOI_STAFF: BASIC | REPORTING,
-    COMMUNE_STAFF: BASIC | REPORTING,
-    GRASSROOTS_STAFF: BASIC | {"pages/report_entry.py", "pages/report_lookup.py"},
-    ANALYST: BASIC | {"pages/report_lookup.py"},
+    HANOI_STAFF: BASIC | REPORTING | CALENDAR,
+    COMMUNE_STAFF: BASIC | REPORTING | CALENDAR,
+    GRASSROOTS_STAFF: BASIC
+    | {"pages/report_entry.py", "pages/report_lookup.py", "pages/calendar_choose.py"},
+    ANALYST: BASIC | {"pages/report_lookup.py", "pages/calendar_summary.py"},
 }
 CASES = [(who, page) for who, pages in ALLOWED.items() for page in sorted(pages)]
 REFUSED = [(who, page) for who, pages in ALLOWED.items() for page in PAGES if page not in pages]

@@ -193,3 +193,31 @@ def test_the_production_mode_survives_reopening_the_file(tmp_path: Path) -> None
             startup.check_mode(reopened.db(), "demo")
     finally:
         reopened.close()
+
+
+def test_demo_congress_dates_follow_the_round_with_a_few_exceptions(demo_db) -> None:
+    db, _ = demo_db
+    rows = db.rows(
+        "SELECT u.level_code, c.held_on BETWEEN w.start_date AND w.end_date AS in_window,"
+        " c.pilot, c.reason IS NOT NULL AS postponed FROM congress c"
+        " JOIN unit u ON u.id = c.unit_id JOIN term_window w"
+        " ON w.level_code = u.level_code AND w.term_code = c.term_code"
+    )
+    exceptions = [r for r in rows if not r["in_window"]]
+    assert len(rows) > 0.9 * db.scalar("SELECT count(*) FROM unit WHERE active")
+    assert 0 < len(exceptions) < 0.02 * len(rows)
+    assert all(r["level_code"] == "CO_SO" and (r["pilot"] or r["postponed"]) for r in exceptions)
+    assert any(r["pilot"] for r in rows)
+
+
+def test_demo_leaves_the_demo_commune_and_grassroots_units_without_a_congress_date(
+    demo_db,
+) -> None:
+    db, _ = demo_db
+    for code in demo.CALENDAR_SPARE:
+        assert db.calendar.get("NK_2025_2030", db.units.by_code(code).id) is None
+
+
+def test_every_demo_congress_has_its_choice_in_the_audit_trail(demo_db) -> None:
+    db, _ = demo_db
+    assert db.scalar("SELECT count(*) FROM congress") == db.audit.count("congress")
