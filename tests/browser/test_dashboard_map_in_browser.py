@@ -26,9 +26,8 @@ def test_the_central_admin_sees_one_shape_per_province_and_drills_into_hanoi(pag
     )
     assert drawn == 34
     page.screenshot(path=str(tmp_path / "dashboard_map.png"), full_page=True)
-    page.screenshot(path="/tmp/shots/dashboard_map.png", full_page=True)
     page.get_by_text("Bản đồ tiến độ gửi báo cáo").scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/shots/dashboard_map_view.png")
+    page.screenshot(path=str(tmp_path / "dashboard_map_view.png"))
     picker = page.get_by_label("Xem chi tiết địa bàn")
     picker.click()
     page.keyboard.type("Thành phố Hà Nội")
