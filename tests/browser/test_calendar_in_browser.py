@@ -78,3 +78,12 @@ def test_a_commune_picks_its_date_and_hanoi_sees_it_in_the_aggregate(page, tmp_p
     sheet = load_workbook(BytesIO(download.value.path().read_bytes())).active
     rows = {r[1]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
     assert rows[UNIT][4:6] == (CHOSEN, "Đã tổ chức")
+
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
+    wait_idle(page)
+    click(page, "Đánh dấu Đại hội điểm")
+    page.get_by_text(f"Đánh dấu là Đại hội điểm: {UNIT}?").wait_for()
+    click(page, "Xác nhận")
+    page.get_by_text("Đánh dấu Đại hội điểm thành công").wait_for()
+    cells.filter(has_text="Đại hội điểm").first.wait_for(state="attached")
