@@ -12,6 +12,7 @@ from pages.components import dialogs, session
 actor = session.require_page(functions.CALENDAR_CHOOSE)
 db = session.db()
 WARNINGS = "calendar_warnings"
+BADGES = {"HELD": "green", "PLANNED": "orange", "NONE": "gray"}
 view = session.attempt(lambda: calendar.own(db, actor))
 if not view:
     st.stop()
@@ -63,12 +64,14 @@ for warning in st.session_state.pop(WARNINGS, ()):
 with st.container(border=True):
     if congress:
         st.markdown(f"### {vn_date(congress.held_on)}")
-        a, b, c = st.columns(3)
-        a.metric(
-            "Giờ khai mạc", congress.start_time.strftime("%H:%M") if congress.start_time else "—"
+        facts = (
+            ("Giờ khai mạc", congress.start_time.strftime("%H:%M") if congress.start_time else "—"),
+            ("Trạng thái", f":{BADGES[view.status]}-badge[{STATUS_LABELS[view.status]}]"),
+            ("Địa điểm", congress.venue or "—"),
         )
-        b.metric("Trạng thái", STATUS_LABELS[view.status])
-        c.markdown(f"**Địa điểm**  \n{congress.venue or '—'}")
+        for column, (label, value) in zip(st.columns([1, 1, 3]), facts, strict=True):
+            column.caption(label)
+            column.markdown(value)
         st.button(
             "Cập nhật",
             icon=":material/edit_calendar:",
