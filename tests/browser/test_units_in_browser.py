@@ -47,3 +47,17 @@ def test_hanoi_admin_sees_its_own_subtree_and_signs_out(page):
     wait_idle(page)
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_role("button", name="Đăng nhập").wait_for()
+
+
+def test_after_signing_out_neither_a_reload_nor_a_direct_url_shows_data(page, server):
+    sign_in(page, "001185023456")
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.get_by_role("button", name="Đăng nhập").wait_for()
+    page.reload()
+    page.get_by_role("button", name="Đăng nhập").wait_for()
+    wait_idle(page)
+    assert page.get_by_role("button", name="Đăng xuất").count() == 0
+    page.goto(f"{server}/units")
+    page.get_by_role("button", name="Đăng nhập").wait_for()
+    wait_idle(page)
+    assert page.get_by_text("Đảng bộ Phường Ba Đình").count() == 0
