@@ -312,21 +312,22 @@ def transition(
     """Send, approve, reject or cancel approval, with the dates and reason the report shows."""
 
     def tx(db: Db) -> None:
-        rec = _readable(db, actor, report_id)
+        # apply checks scope, position, function and version first; a refusal after it (an
+        # incomplete report on "send") rolls the state change back with the transaction.
+        item = workflow.apply(db, FLOW, actor, report_id, action, reason, expected_version)
         if action == "send":
-            template = all_templates(db)[rec["template_code"]]
+            template = all_templates(db)[db.reports.template_of(report_id)]
             missing = _incomplete(template, _typed(template, values_of(db, report_id)))
             if missing:
                 raise ValidationError(
                     "Báo cáo", "chưa nhập đủ hoặc chưa hợp lệ: " + "; ".join(missing)
                 )
-        item = workflow.apply(db, FLOW, actor, report_id, action, reason, expected_version)
         now = clock.now()
         if item.state == PENDING and action == "send":
             db.reports.update(report_id, sent_at=now)
         elif item.state == APPROVED:
             db.reports.update(report_id, approved_at=now)
-        if action in ("reject", "cancel_approval"):
+        elif action in ("reject", "cancel_approval"):
             db.reports.update(
                 report_id, last_reason=clean(reason, "Lý do", required=True, max_len=2000)
             )

@@ -119,14 +119,18 @@ class CalendarRepo:
     def update(
         self, congress_id: int, fields: dict[str, Any], expected_version: int, now: Any, by: int
     ) -> bool:
-        """Change the named columns if nobody else changed the row since it was read."""
+        """Change the named columns if nobody else changed the row since it was read.
+
+        The count of changed rows, not UPDATE … RETURNING: under concurrent writers DuckDB 2.0
+        let RETURNING updates through that the plain form reports as conflicts (the
+        concurrency test of reports caught it)."""
         sets = ", ".join(f"{name} = ?" for name in fields)
         changed = self.db.execute(
             f"UPDATE congress SET {sets}, version = version + 1, updated_at = ?, updated_by = ?"
-            " WHERE id = ? AND version = ? RETURNING id",
+            " WHERE id = ? AND version = ?",
             [*fields.values(), now, by, congress_id, expected_version],
-        )
-        return bool(changed)
+        )[0]
+        return bool(changed and changed[0])
 
     def terms(self) -> list[dict[str, Any]]:
         """Active terms, the latest first."""

@@ -77,6 +77,10 @@ class ReportRepo:
     def get(self, report_id: int) -> dict[str, Any] | None:
         return self.db.one(_REPORT + "WHERE r.id = ?", [report_id])
 
+    def template_of(self, report_id: int) -> str | None:
+        """A point lookup without the joins of `get`: what a transition needs, fast."""
+        return self.db.scalar("SELECT template_code FROM report WHERE id = ?", [report_id])
+
     def find(self, unit_id: int, template_code: str, term_code: str) -> int | None:
         return self.db.scalar(
             "SELECT id FROM report WHERE unit_id = ? AND template_code = ? AND term_code = ?",
