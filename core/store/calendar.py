@@ -121,9 +121,9 @@ class CalendarRepo:
     ) -> bool:
         """Change the named columns if nobody else changed the row since it was read.
 
-        The count of changed rows, not UPDATE … RETURNING: under concurrent writers DuckDB 2.0
-        let RETURNING updates through that the plain form reports as conflicts (the
-        concurrency test of reports caught it)."""
+        The count of changed rows, as work items do, not UPDATE … RETURNING: with RETURNING on
+        work_item the reports' concurrency test saw audit rows out of the order of the
+        versions they wrote, so optimistic updates keep to the one form that test proves."""
         sets = ", ".join(f"{name} = ?" for name in fields)
         changed = self.db.execute(
             f"UPDATE congress SET {sets}, version = version + 1, updated_at = ?, updated_by = ?"
