@@ -72,7 +72,13 @@ def validate_new_password(password: str, confirm: str | None = None) -> str:
 
 
 def _norm(cccd: str | None) -> str:
-    return (cccd or "").strip()
+    """The typed CCCD, trimmed; text no database can hold (a lone surrogate) matches nobody."""
+    text = (cccd or "").strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return ""
+    return text
 
 
 def login_entry(db: Db, cccd: str, now: datetime | None = None) -> LoginEntry | None:

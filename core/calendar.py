@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import polars as pl
 
@@ -211,8 +211,10 @@ def judge(
 def _clean_draft(draft: CongressDraft) -> CongressDraft:
     if draft.start_time is not None and not isinstance(draft.start_time, time):
         raise ValidationError("Giờ khai mạc", "không hợp lệ")
-    if draft.held_on is not None and not isinstance(draft.held_on, date):
-        raise ValidationError(DATE_FIELD, "không hợp lệ")
+    if draft.held_on is not None and (
+        not isinstance(draft.held_on, date) or isinstance(draft.held_on, datetime)
+    ):
+        raise ValidationError(DATE_FIELD, "phải là một ngày (không kèm giờ)")
     return CongressDraft(
         held_on=draft.held_on,
         start_time=draft.start_time.replace(second=0, microsecond=0) if draft.start_time else None,

@@ -15,7 +15,7 @@ from core.errors import ValidationError
 from core.model import Actor
 from core.store import Db
 from core.store.calendar import Where
-from core.text import clean
+from core.text import search_text
 
 PAGE_SIZES = (10, 20, 50, 100)
 EXPORT_LIMIT = 100_000
@@ -58,7 +58,7 @@ def _where(db: Db, actor: Actor, flt: Filter, on: date | None) -> Where:
         status=flt.status,
         date_from=flt.date_from,
         date_to=flt.date_to,
-        text=clean(flt.text, "Tìm kiếm theo khu vực", required=False, max_len=100) or "",
+        text=search_text(flt.text),
     )
 
 

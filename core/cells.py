@@ -10,6 +10,7 @@ that parsing a template and checking what was typed into it can each be read on 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +20,9 @@ from core.templates import _DATE, Tab
 MAX_INT = 10_000_000
 _GROUPED = re.compile(r"^-?\d{1,3}([.,\s]\d{3})+$")
 _PLAIN = re.compile(r"^-?\d+([.,]\d+)?$")
+
+MAX_TEXT = 1000
+_REFUSED = ("Cc", "Cs")  # controls and lone surrogates; invisible marks may stay in notes
 
 
 # -- values ----------------------------------------------------------------------------------
@@ -40,10 +44,7 @@ def coerce(tab: Tab, cell: Cell, raw: Any) -> Any:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if kind == "text":
-        text = str(raw).strip()
-        if len(text) > 1000:
-            raise ValueError("dài quá 1000 ký tự")
-        return text
+        return _text(raw)
     if kind == "date":
         if isinstance(raw, datetime):
             if raw.time() != datetime.min.time():
@@ -70,6 +71,17 @@ def coerce(tab: Tab, cell: Cell, raw: Any) -> Any:
     if number > MAX_INT:
         raise ValueError("quá lớn")
     return int(number)
+
+
+def _text(raw: Any) -> str | None:
+    """A text cell keeps its line breaks (Alt+Enter in Excel) and is stored as NFC; control
+    characters and lone surrogates, which no workbook or database should carry, are refused."""
+    text = unicodedata.normalize("NFC", str(raw)).strip()
+    if any(unicodedata.category(ch) in _REFUSED and ch not in "\n\t" for ch in text):
+        raise ValueError("chứa ký tự không hợp lệ")
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"không được dài quá {MAX_TEXT} ký tự")
+    return text or None
 
 
 def _number(raw: Any, kind: str) -> float:

@@ -9,9 +9,10 @@ import polars as pl
 
 from core import functions
 from core.access import require, require_in_scope
+from core.errors import ValidationError
 from core.model import Actor, Unit
 from core.report_flow import APPROVED, COUNTED
-from core.report_types import all_templates
+from core.report_types import active_template, all_templates
 from core.store import Db
 from core.templates import Template
 
@@ -107,9 +108,9 @@ def indicator(
 ) -> tuple[pl.DataFrame, float]:
     """The value of one indicator for every unit of a level in the subtree, and the total."""
     unit = area(db, actor, None)
-    template = all_templates(db)[template_code]
+    template = active_template(db, template_code)
     if template.tab(tab).cell_type(row, col) not in ("int", "percent"):
-        raise ValueError("chỉ tiêu phải là số")
+        raise ValidationError("Chọn chỉ tiêu", "chỉ tiêu phải là một ô số")
     states = [APPROVED] if approved_only else list(COUNTED)
     frame = db.dashboard.indicator(
         unit.path, unit.id, level, template_code, tab, row, col, term, states

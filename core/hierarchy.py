@@ -16,7 +16,7 @@ from core.audit import record
 from core.errors import Conflict, NotFound, StaleVersion, ValidationError
 from core.model import Actor, AuditEntry, Unit, UnitDraft, path_ids
 from core.store import Db
-from core.text import clean
+from core.text import clean, search_text
 
 CODE_RE = re.compile(r"^[A-Za-z0-9._-]{1,20}$")
 ENTITY = "unit"
@@ -104,9 +104,8 @@ def detail(db: Db, actor: Actor, unit_id: int) -> UnitDetail:
 
 def search(db: Db, actor: Actor, text: str, limit: int = 50) -> list[Unit]:
     require(actor, functions.UNIT_MANAGE)
-    if not text.strip():
-        return []
-    return db.units.search(actor.unit_path, text, limit)
+    text = search_text(text)
+    return db.units.search(actor.unit_path, text, limit) if text else []
 
 
 def path_of(db: Db, actor: Actor) -> tuple[str, ...]:
@@ -316,7 +315,8 @@ def find_units(
     Needs no function, only scope: every page that asks for a unit uses it. ``include`` keeps
     the currently chosen unit in the list.
     """
-    if text.strip():
+    text = search_text(text)
+    if text:
         found = [u for u in db.units.search(actor.unit_path, text, limit) if u.active]
     else:
         found = db.units.get_many([i for i, _ in db.units.options(actor.unit_path, limit=limit)])

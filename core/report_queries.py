@@ -11,7 +11,7 @@ from core import clock, excel, functions, report_excel
 from core.access import require
 from core.model import Actor
 from core.report_flow import APPROVED, COUNTED, FLOW
-from core.report_types import all_templates, required_templates
+from core.report_types import active_template, all_templates, required_templates
 from core.store import Db
 from core.templates import Template
 
@@ -131,7 +131,7 @@ def aggregate(
 ) -> Aggregate:
     """The cell-by-cell sum of one type over the subtree, and who contributed."""
     require(actor, functions.REPORT_LOOKUP_AGG)
-    template = all_templates(db)[template_code]
+    template = active_template(db, template_code)
     states = counted_states(approved_only)
     values: dict[str, dict[tuple[str, str], Any]] = {}
     for tab, row, col, total in db.reports.aggregate(

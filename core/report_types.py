@@ -16,7 +16,7 @@ from typing import Any
 from core import clock, functions, templates
 from core.access import require
 from core.audit import record
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.model import Actor, AuditEntry
 from core.settings import PROJECT_ROOT
 from core.store import Db
@@ -38,6 +38,14 @@ def all_templates(db: Db) -> dict[str, Template]:
             _parsed[key] = templates.parse(row["body"], row["source"] or row["code"])
         out[row["code"]] = _parsed[key]
     return out
+
+
+def active_template(db: Db, code: str) -> Template:
+    """One active template; a code that is unknown or was deactivated meanwhile is NotFound."""
+    found = all_templates(db).get(code)
+    if found is None:
+        raise NotFound("Không tìm thấy loại báo cáo, hoặc loại báo cáo đã ngừng sử dụng")
+    return found
 
 
 def _check_refs(db: Db, template: Template) -> None:

@@ -26,7 +26,7 @@ from core.errors import (
 )
 from core.model import Actor, AuditEntry
 from core.report_flow import APPROVED, EDITABLE, FLOW, PENDING
-from core.report_types import all_templates, required_templates
+from core.report_types import active_template, all_templates, required_templates
 from core.store import Db
 from core.templates import Template
 from core.text import clean
@@ -178,7 +178,7 @@ def _typed(template: Template, values: dict[str, dict]) -> dict[str, dict]:
 
 def detail(db: Db, actor: Actor, report_id: int) -> ReportView:
     rec = _readable(db, actor, report_id)
-    template = all_templates(db)[rec["template_code"]]
+    template = active_template(db, rec["template_code"])
     item = db.items.get(report_id)
     owner = db.units.get(rec["unit_id"])
     actions = workflow.available_actions(FLOW, actor, item, owner)
@@ -225,7 +225,7 @@ def save_tab(
 
     def tx(db: Db) -> None:
         rec = _editable(db, actor, report_id, expected_version)
-        tab = all_templates(db)[rec["template_code"]].tab(tab_key)
+        tab = active_template(db, rec["template_code"]).tab(tab_key)
         values, errors = check_tab(tab, raw)
         if errors:
             raise CellsInvalid(tab.title, errors)
@@ -253,7 +253,7 @@ def upload(db: Db, actor: Actor, report_id: int, data: bytes, expected_version: 
 
     def tx(db: Db) -> None:
         rec = _editable(db, actor, report_id, expected_version)
-        template = all_templates(db)[rec["template_code"]]
+        template = active_template(db, rec["template_code"])
         values, errors = report_excel.read_form(template, data)
         if errors:
             raise UploadRejected(errors)
@@ -316,7 +316,7 @@ def transition(
         # incomplete report on "send") rolls the state change back with the transaction.
         item = workflow.apply(db, FLOW, actor, report_id, action, reason, expected_version)
         if action == "send":
-            template = all_templates(db)[db.reports.template_of(report_id)]
+            template = active_template(db, db.reports.template_of(report_id))
             missing = _incomplete(template, _typed(template, values_of(db, report_id)))
             if missing:
                 raise ValidationError(
@@ -366,6 +366,6 @@ def excel(db: Db, actor: Actor, report_id: int) -> bytes:
 
 def blank_form(db: Db, actor: Actor, template_code: str) -> bytes:
     require(actor, functions.REPORT_CREATE)
-    template = all_templates(db)[template_code]
+    template = active_template(db, template_code)
     unit = db.units.get(actor.unit_id)
     return report_excel.blank_form(template, [template.name.upper(), f"Đơn vị: {unit.name}"])

@@ -50,6 +50,8 @@ from typing import Any
 
 import yaml
 
+from core.errors import NotFound
+
 CELL_TYPES = ("int", "percent", "text", "date")
 NUMERIC = ("int", "percent")
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,59}$")
@@ -150,7 +152,7 @@ class Template:
         for t in self.tabs:
             if t.key == key:
                 return t
-        raise KeyError(key)
+        raise NotFound(f"Mẫu “{self.name}” không có tab “{key}”")
 
 
 # -- parsing ---------------------------------------------------------------------------------

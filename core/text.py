@@ -22,3 +22,21 @@ def clean(value: str | None, field: str, *, required: bool, max_len: int) -> str
     if len(text) > max_len:
         raise ValidationError(field, f"không được dài quá {max_len} ký tự")
     return text
+
+
+def search_text(value: str | None, max_len: int = 100) -> str:
+    """What a search box looks for: the typed text made safe rather than refused.
+
+    A search cannot be "invalid": characters no name can contain (controls, invisible marks,
+    lone surrogates) are dropped, spaces folded, the text normalised to NFC and cut to
+    ``max_len``, so a pasted oddity finds nothing instead of raising.
+    """
+    text = unicodedata.normalize(
+        "NFC",
+        "".join(
+            ch
+            for ch in (value or "")
+            if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co") or ch.isspace()
+        ),
+    )
+    return " ".join(text.split())[:max_len]

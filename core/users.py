@@ -12,7 +12,7 @@ from core.audit import record
 from core.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationError
 from core.model import ACCOUNT_TYPES, ADMIN, Actor, AuditEntry, User, UserDraft
 from core.store import Db
-from core.text import clean
+from core.text import clean, search_text
 
 ENTITY = "user"
 PAGE_SIZES = (10, 20, 50, 100)
@@ -61,7 +61,7 @@ def _search(
     db: Db, actor: Actor, flt: UserFilter, limit: int, offset: int
 ) -> tuple[pl.DataFrame, int]:
     digits = "".join(c for c in flt.cccd if c.isdigit())[:12]
-    name = clean(flt.name, "Họ và tên", required=False, max_len=100) or ""
+    name = search_text(flt.name)
     return db.users.search(actor.unit_path, digits, name, flt.unit_id, flt.role_code, limit, offset)
 
 

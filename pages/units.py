@@ -105,9 +105,8 @@ def merge_dialog(target_id: int) -> None:
         "được lưu trong lịch sử."
     )
     text = st.text_input("Tìm đơn vị sáp nhập", placeholder="Nhập tên hoặc mã đơn vị")
-    found = [
-        u for u in hierarchy.find_units(db, actor, text) if u.id not in (target.id, actor.unit_id)
-    ]
+    matches = session.attempt(lambda: hierarchy.find_units(db, actor, text)) or []
+    found = [u for u in matches if u.id not in (target.id, actor.unit_id)]
     chosen = st.multiselect(
         "Đơn vị sáp nhập *",
         [u.id for u in found],
@@ -249,7 +248,7 @@ top_right.button(
 left, right = st.columns([11, 9], gap="medium")
 with left:
     if query.strip():
-        found = hierarchy.search(db, actor, query)
+        found = session.attempt(lambda: hierarchy.search(db, actor, query)) or []
         if not found:
             st.info("Không tìm thấy đơn vị phù hợp")
         for unit in found:

@@ -188,7 +188,7 @@ def user_list() -> None:
     if unit_q.strip():
         from core.hierarchy import find_units
 
-        matches = find_units(db, actor, unit_q, limit=1)
+        matches = session.attempt(lambda: find_units(db, actor, unit_q, limit=1)) or []
         unit_id = matches[0].id if matches else -1
     size = st.session_state.get("users_size", 10)
     page = st.session_state.get(PAGE, 1)

@@ -235,13 +235,14 @@ class ReportRepo:
     def aggregate(
         self, scope_path: str, scope_id: int, template: str, term: str, counted: list[str]
     ) -> list[tuple[str, str, str, float]]:
-        """Cell-by-cell sums over the counted reports of the strict subtree."""
+        """Cell-by-cell sums over the counted reports of the active units of the strict subtree:
+        the same units the contributor list and the counted/expected figures show."""
         return self.db.execute(
             "SELECT c.tab, c.row_key, c.col_key, sum(c.num) FROM report_cell c"
             " JOIN report r ON r.id = c.report_id JOIN work_item i ON i.id = r.id"
             " JOIN unit u ON u.id = r.unit_id"
             " WHERE r.template_code = ? AND r.term_code = ? AND i.state IN (SELECT unnest(?))"
-            " AND starts_with(u.path, ?) AND u.id <> ? AND c.num IS NOT NULL"
+            " AND starts_with(u.path, ?) AND u.id <> ? AND u.active AND c.num IS NOT NULL"
             " GROUP BY ALL",
             [template, term, counted, scope_path, scope_id],
         )

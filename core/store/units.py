@@ -156,11 +156,14 @@ class UnitRepo:
         ]
 
     def search(self, scope_path: str, text: str, limit: int) -> list[Unit]:
-        pattern = f"%{text.strip().lower()}%"
+        """Units whose code or accent-folded name contains ``text`` as typed: % and _ are
+        letters here, not wildcards."""
+        needle = text.strip().lower()
         rows = self.db.rows(
             f"SELECT {_COLS} FROM unit WHERE starts_with(path, ?) AND "
-            "(lower(code) LIKE ? OR fold(name) LIKE fold(?)) ORDER BY depth, name LIMIT ?",
-            [scope_path, pattern, pattern, limit],
+            "(contains(lower(code), ?) OR contains(fold(name), fold(?))) "
+            "ORDER BY depth, name LIMIT ?",
+            [scope_path, needle, needle, limit],
         )
         return [Unit(**r) for r in rows]
 

@@ -136,8 +136,8 @@ class UserRepo:
     _FILTER = (
         " FROM app_user u JOIN unit un ON un.id = u.unit_id JOIN role r ON r.code = u.role_code"
         " WHERE starts_with(un.path, ?) AND u.active"
-        " AND (? = '' OR u.cccd LIKE ?)"
-        " AND (? = '' OR fold(u.full_name) LIKE fold(?))"
+        " AND (? = '' OR starts_with(u.cccd, ?))"
+        " AND (? = '' OR contains(fold(u.full_name), fold(?)))"
         " AND (? IS NULL OR u.unit_id = ?)"
         " AND (? = '' OR u.role_code = ?)"
     )
@@ -155,9 +155,9 @@ class UserRepo:
         params = [
             scope_path,
             cccd,
-            f"{cccd}%",
+            cccd,
             name,
-            f"%{name}%",
+            name,
             unit_id,
             unit_id,
             role_code,

@@ -7,6 +7,7 @@ import streamlit as st
 from core.hierarchy import find_units
 from core.model import Actor
 from core.store import Db
+from pages.components import session
 
 
 def unit_picker(
@@ -22,9 +23,8 @@ def unit_picker(
     text = st.text_input(
         f"Tìm {label.lower().rstrip(' *')}", key=f"{key}_q", placeholder="Nhập tên hoặc mã đơn vị"
     )
-    units = [
-        u for u in find_units(db, actor, text, include=default_id) if u.id not in (exclude or set())
-    ]
+    found = session.attempt(lambda: find_units(db, actor, text, include=default_id)) or []
+    units = [u for u in found if u.id not in (exclude or set())]
     if not units:
         st.caption("Không tìm thấy đơn vị phù hợp")
         return None

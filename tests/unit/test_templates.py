@@ -538,7 +538,7 @@ def test_text_is_trimmed_and_limited(kinds):
     assert coerce(kinds, ("dong", "ghi_chu"), "  Chậm 5 ngày  ") == "Chậm 5 ngày"
     assert coerce(kinds, ("dong", "ghi_chu"), "x" * 1000) == "x" * 1000
     _, errors = check_tab(kinds, {("dong", "ghi_chu"): "x" * 1001})
-    assert errors == [CellError("dong", "ghi_chu", "dài quá 1000 ký tự")]
+    assert errors == [CellError("dong", "ghi_chu", "không được dài quá 1000 ký tự")]
 
 
 # -- headers -------------------------------------------------------------------------------------
