@@ -4,17 +4,21 @@ Hostile text is what people (and attackers) really type: SQL fragments, LIKE wil
 emoji, Vietnamese in decomposed form, control and invisible characters, blank runs and very long
 strings. `folded` is the form accepted text must be stored in (NFC, runs of white space folded to
 one space, trimmed), written here independently of `core.text.clean` so that it checks it.
+`attempt` is the check every bad-input property makes of one call.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
-from core import templates
+from core import functions, templates
+from core.errors import DomainError, ValidationError
 from core.store import Db
 
 SQL = (
@@ -207,3 +211,42 @@ TABLES = (
 def snapshot(db: Db, tables: tuple[str, ...] = TABLES) -> dict[str, list[tuple]]:
     """Every row of ``tables``, in a stable order: equal snapshots mean nothing changed."""
     return {t: sorted(db.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}
+
+
+# -- refusals ------------------------------------------------------------------------------------
+#
+# Each bad-input property says the same three things about one entry point: the call succeeds or
+# raises a `DomainError` (never anything else, which a page would show as a traceback); a
+# `ValidationError` names its field; a refusal saves nothing (every table, the audit trail
+# included, is the same before and after). Text that is accepted is stored in its folded form
+# (NFC, white space runs folded, trimmed).
+
+T = TypeVar("T")
+ALL = tuple(f.code for f in functions.CATALOG)
+PROPERTY = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+ON = date(2025, 3, 1)  # "today" for the calendar rules
+LONE_SURROGATE = "Ba Đình\ud800"
+
+
+def attempt(db: Db, call: Callable[[], T], fields: set[str]) -> T | DomainError:
+    """Run one action; on refusal check that it named a known field and saved nothing."""
+    before = snapshot(db)
+    try:
+        outcome = call()
+    except DomainError as err:
+        event(f"refused: {type(err).__name__} {getattr(err, 'field', '')}")
+        assert str(err).strip(), "a refusal must say why"
+        if isinstance(err, ValidationError):
+            assert err.field in fields, f"unknown field {err.field!r} in {err}"
+            assert err.message.strip()
+        assert snapshot(db) == before, f"refused ({err}) but something was saved"
+        return err
+    event("accepted")
+    return outcome
+
+
+def audited_once(db: Db, before: dict) -> None:
+    """An accepted form writes exactly one audit row."""
+    assert len(snapshot(db)["audit_log"]) == len(before["audit_log"]) + 1
