@@ -133,12 +133,17 @@ def aggregate(
     require(actor, functions.REPORT_LOOKUP_AGG)
     template = active_template(db, template_code)
     states = counted_states(approved_only)
+    summed = [
+        (tab.key, row, col)
+        for tab in template.tabs
+        for row, col in tab.cells()
+        if tab.cell_type(row, col) == "int"
+    ]
     values: dict[str, dict[tuple[str, str], Any]] = {}
     for tab, row, col, total in db.reports.aggregate(
-        actor.unit_path, actor.unit_id, template_code, term, list(states)
+        actor.unit_path, actor.unit_id, template_code, term, list(states), summed
     ):
-        if tab in {t.key for t in template.tabs} and template.tab(tab).cell_type(row, col) == "int":
-            values.setdefault(tab, {})[(row, col)] = int(total)
+        values.setdefault(tab, {})[(row, col)] = int(total)
     people = db.reports.contributors(
         actor.unit_path,
         actor.unit_id,

@@ -100,7 +100,9 @@ class ReportRepo:
         nums = [float(v) if isinstance(v, int | float) else None for _, _, v in kept]
         txts = [None if isinstance(v, int | float) else str(v) for _, _, v in kept]
         self.db.execute(
-            "INSERT INTO report_cell SELECT ?, ?, unnest(?), unnest(?), unnest(?), unnest(?)",
+            "INSERT INTO report_cell (report_id, tab, row_key, col_key, num, txt, cell_key)"
+            " SELECT report_id, tab, r, c, n, t, cell_key(tab, r, c) FROM (SELECT ? AS report_id,"
+            " ? AS tab, unnest(?) AS r, unnest(?) AS c, unnest(?) AS n, unnest(?) AS t)",
             [report_id, tab, [c[0] for c in kept], [c[1] for c in kept], nums, txts],
         )
 
@@ -233,16 +235,35 @@ class ReportRepo:
         )
 
     def aggregate(
-        self, scope_path: str, scope_id: int, template: str, term: str, counted: list[str]
+        self,
+        scope_path: str,
+        scope_id: int,
+        template: str,
+        term: str,
+        counted: list[str],
+        cells: list[tuple[str, str, str]],
     ) -> list[tuple[str, str, str, float]]:
-        """Cell-by-cell sums over the counted reports of the active units of the strict subtree:
-        the same units the contributor list and the counted/expected figures show."""
+        """Sums of the given cells (tab, row, column) over the counted reports of the active
+        units of the strict subtree: the same units the contributor list and the
+        counted/expected figures show. Grouped on the integer cell key, then named."""
         return self.db.execute(
-            "SELECT c.tab, c.row_key, c.col_key, sum(c.num) FROM report_cell c"
+            "WITH sums AS (SELECT c.cell_key, sum(c.num) AS total FROM report_cell c"
             " JOIN report r ON r.id = c.report_id JOIN work_item i ON i.id = r.id"
             " JOIN unit u ON u.id = r.unit_id"
             " WHERE r.template_code = ? AND r.term_code = ? AND i.state IN (SELECT unnest(?))"
             " AND starts_with(u.path, ?) AND u.id <> ? AND u.active AND c.num IS NOT NULL"
-            " GROUP BY ALL",
-            [template, term, counted, scope_path, scope_id],
+            " GROUP BY c.cell_key),"
+            " wanted AS (SELECT unnest(?) AS tab, unnest(?) AS row_key, unnest(?) AS col_key)"
+            " SELECT w.tab, w.row_key, w.col_key, s.total FROM wanted w"
+            " JOIN sums s ON s.cell_key = cell_key(w.tab, w.row_key, w.col_key)",
+            [
+                template,
+                term,
+                counted,
+                scope_path,
+                scope_id,
+                [c[0] for c in cells],
+                [c[1] for c in cells],
+                [c[2] for c in cells],
+            ],
         )

@@ -77,10 +77,13 @@ def seed_reports(
         [people, people, REASONS, REASONS],
     )
     db.execute("""
-        INSERT INTO report_cell
+        WITH keyed AS (
+            SELECT *, cell_key(tab, row_key, col_key) AS k FROM seed_base
+        )
+        INSERT INTO report_cell (report_id, tab, row_key, col_key, num, txt, cell_key)
         SELECT s.id, b.tab, b.row_key, b.col_key,
-               CASE WHEN b.scalable THEN b.num * s.factor ELSE b.num END, b.txt
-        FROM seed_report s JOIN seed_base b ON b.template = s.template_code
+               CASE WHEN b.scalable THEN b.num * s.factor ELSE b.num END, b.txt, b.k
+        FROM seed_report s JOIN keyed b ON b.template = s.template_code
              AND b.variant = s.variant
     """)
     db.execute("""

@@ -57,8 +57,8 @@ def one_transaction(db: Db, serial: int, cells: int) -> int:
         now = clock.now()
         item_id = d.items.insert(KIND, UNIT_ID, f"Giao dịch {serial}", "DRAFT", None, now)
         d.execute(
-            "INSERT INTO report_cell SELECT ?, 'crash', 'r' || i, 'c', i, 'ô số ' || i "
-            "FROM range(?) t(i)",
+            "INSERT INTO report_cell (report_id, tab, row_key, col_key, num, txt)"
+            " SELECT ?, 'crash', 'r' || i, 'c', i, 'ô số ' || i FROM range(?) t(i)",
             [item_id, cells],
         )
         d.audit.write(
