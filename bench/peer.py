@@ -19,6 +19,7 @@ from pathlib import Path
 from bench.data import Context
 from bench.timing import Progress, Row, Stats, Target, compare, paired
 from core.report_flow import COUNTED
+from core.report_types import active_template
 
 BATCH = 200_000
 # table -> (SQLite columns, the DuckDB SELECT that feeds it)
@@ -198,8 +199,11 @@ def query_rows(ctx: Context, path: Path, repeat: int) -> list[Row]:
     def duck_map() -> list[tuple]:
         return db.dashboard.by_child(root.path, root.id, root.depth, term).rows()
 
+    template = active_template(db, ctx.template)
+    every_cell = [(t.key, r, c) for t in template.tabs for r, c in t.cells()]
+
     def duck_agg() -> list[tuple]:
-        return db.reports.aggregate(root.path, root.id, ctx.template, term, counted)
+        return db.reports.aggregate(root.path, root.id, ctx.template, term, counted, every_cell)
 
     def duck_count() -> int:
         return db.scalar("SELECT count(*) FROM unit WHERE starts_with(path, ?)", [root.path])
