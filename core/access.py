@@ -32,6 +32,12 @@ def require_in_scope(actor: Actor, unit: Unit | None, *, strict: bool = False) -
     return unit
 
 
+def is_root_admin(actor: Actor, function: str) -> bool:
+    """An Admin of the root unit holding ``function``: who may change what the whole tree
+    shares (report templates, map boundaries)."""
+    return function in actor.functions and actor.is_admin and actor.unit_path.count("/") == 2
+
+
 def load_actor(db: Db, user_id: int) -> Actor | None:
     """The actor behind a signed-in user id, or None if the account or its unit is inactive."""
     user = db.users.get(user_id)

@@ -88,7 +88,8 @@ class CongressDraft:
 
 @dataclass(frozen=True)
 class Own:
-    """What "Lịch tổ chức Đại hội" shows: the unit, its congress and what bounds the date."""
+    """What "Lịch tổ chức Đại hội" shows: the unit, its congress, what bounds the date and
+    the history of changes, ready to show."""
 
     unit: Unit
     term: Term
@@ -96,6 +97,7 @@ class Own:
     status: str
     bound: Bound | None
     window: Window | None
+    history: pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ def today() -> date:
 
 
 def current_term(db: Db) -> Term:
-    rows = db.calendar.terms()
+    rows = db.reports.terms()
     if not rows:
         raise NotFound("Chưa có nhiệm kỳ Đại hội nào đang hoạt động")
     return Term(**rows[0])
@@ -155,6 +157,7 @@ def own(db: Db, actor: Actor, on: date | None = None) -> Own:
         status=status(held_on, on or today()),
         bound=bound_of(db, term, unit),
         window=window_of(db, term, unit.level_code),
+        history=_history(db, congress),
     )
 
 
@@ -266,12 +269,7 @@ def choose(
             "reason": draft.reason,
         }
         now = clock.now()
-        if existing is None:
-            congress_id = db.calendar.insert(term.code, unit.id, fields, now, actor.user_id)
-        elif db.calendar.update(existing.id, fields, existing.version, now, actor.user_id):
-            congress_id = existing.id
-        else:
-            raise StaleVersion()
+        congress_id = _save(db, actor, term, unit, existing, fields, now)
         action = "choose" if previous is None else "update"
         detail = {
             "from": previous.isoformat() if previous else None,
@@ -287,6 +285,23 @@ def choose(
         return Saved(saved, warnings)
 
     return db.atomic(tx)
+
+
+def _save(
+    db: Db,
+    actor: Actor,
+    term: Term,
+    unit: Unit,
+    existing: Congress | None,
+    fields: dict,
+    now: datetime,
+) -> int:
+    """Write the unit's congress row (created on first use) against the version read."""
+    if existing is None:
+        return db.calendar.insert(term.code, unit.id, fields, now, actor.user_id)
+    if not db.calendar.update(existing.id, fields, existing.version, now, actor.user_id):
+        raise StaleVersion()
+    return existing.id
 
 
 def _later_below(db: Db, term: Term, unit: Unit, held_on: date) -> tuple[str, ...]:
@@ -317,16 +332,7 @@ def set_pilot(db: Db, actor: Actor, unit_id: int, pilot: bool) -> None:
                 else "Đơn vị chưa được đánh dấu Đại hội điểm"
             )
         now = clock.now()
-        if existing is None:
-            congress_id = db.calendar.insert(
-                term.code, unit.id, {"pilot": pilot}, now, actor.user_id
-            )
-        elif db.calendar.update(
-            existing.id, {"pilot": pilot}, existing.version, now, actor.user_id
-        ):
-            congress_id = existing.id
-        else:
-            raise StaleVersion()
+        congress_id = _save(db, actor, term, unit, existing, {"pilot": pilot}, now)
         action = "mark_pilot" if pilot else "unmark_pilot"
         audit.record(db, actor, AuditEntry(ENTITY, congress_id, action), now)
 
@@ -341,13 +347,10 @@ ACTIONS = {
 }
 
 
-def history(db: Db, actor: Actor) -> pl.DataFrame:
-    """Lịch sử thay đổi of the actor's own congress, oldest first, ready to show."""
-    view = own(db, actor)
+def _history(db: Db, congress: Congress | None) -> pl.DataFrame:
+    """Lịch sử thay đổi of a congress, oldest first."""
     columns = ["Thời gian", "Người thực hiện", "Thao tác", "Ngày cũ", "Ngày mới", "Lý do"]
-    if view.congress is None:
-        return pl.DataFrame({c: [] for c in columns}, schema=dict.fromkeys(columns, pl.String))
-    rows = audit.history(db, ENTITY, view.congress.id).to_dicts()
+    rows = audit.history(db, ENTITY, congress.id).to_dicts() if congress else []
     details = [json.loads(r["detail"]) if r["detail"] else {} for r in rows]
     return pl.DataFrame(
         {

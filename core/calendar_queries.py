@@ -104,20 +104,11 @@ def summary(
     with ``unit_id`` kept for actions, and the total count."""
     where = _where(db, actor, flt, on)
     size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-    frame, total = db.calendar.page(where, size, (max(page, 1) - 1) * size)
-    first = (max(page, 1) - 1) * size + 1
-    shown = (
-        pl.DataFrame(_rows(frame), schema=list(HEADERS), orient="row")
-        if frame.height
-        else pl.DataFrame(schema=dict.fromkeys(HEADERS, pl.String))
-    )
-    return (
-        shown.with_columns(
-            pl.Series("unit_id", frame["unit_id"] if frame.height else [], dtype=pl.Int64),
-            pl.Series("pilot", frame["pilot"] if frame.height else [], dtype=pl.Boolean),
-        ).insert_column(0, pl.Series("STT", range(first, first + frame.height), dtype=pl.Int64)),
-        total,
-    )
+    offset = (max(page, 1) - 1) * size
+    frame, total = db.calendar.page(where, size, offset)
+    shown = pl.DataFrame(_rows(frame), schema=dict.fromkeys(HEADERS, pl.String), orient="row")
+    numbers = pl.Series("STT", range(offset + 1, offset + 1 + frame.height), dtype=pl.Int64)
+    return shown.with_columns(frame["unit_id"], frame["pilot"]).insert_column(0, numbers), total
 
 
 def counts(db: Db, actor: Actor, flt: Filter, on: date | None = None) -> pl.DataFrame:

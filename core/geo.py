@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from core import clock, functions, settings
-from core.access import require
+from core.access import is_root_admin, require
 from core.audit import record
 from core.errors import PermissionDenied, ValidationError
 from core.geojson import feature_keys, match, name_property, parse_geojson
@@ -206,11 +206,7 @@ def _stored(db: Db, level_code: str, digest: str) -> tuple[dict, str] | None:
 
 def can_import(actor: Actor) -> bool:
     """Boundaries are shared by the whole tree, so only the root unit's admins replace them."""
-    return (
-        functions.UNIT_MANAGE in actor.functions
-        and actor.is_admin
-        and actor.unit_path.count("/") == 2
-    )
+    return is_root_admin(actor, functions.UNIT_MANAGE)
 
 
 def _require_importer(actor: Actor) -> None:

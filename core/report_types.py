@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core import clock, functions, templates
-from core.access import require
+from core.access import is_root_admin, require
 from core.audit import record
 from core.errors import NotFound, PermissionDenied
 from core.model import Actor, AuditEntry
@@ -106,11 +106,7 @@ def import_template(db: Db, actor: Actor, text: str, filename: str) -> Template:
 
 def can_manage_templates(actor: Actor) -> bool:
     """Templates are shared by the whole tree, so only the root unit's admins change them."""
-    return (
-        functions.TEMPLATE_MANAGE in actor.functions
-        and actor.is_admin
-        and actor.unit_path.count("/") == 2
-    )
+    return is_root_admin(actor, functions.TEMPLATE_MANAGE)
 
 
 def _require_template_admin(actor: Actor) -> None:

@@ -105,10 +105,9 @@ if rules:
     st.caption(" ".join(rules))
 
 st.subheader("Lịch sử thay đổi")
-changes = calendar.history(db, actor)
-if changes.is_empty():
+if view.history.is_empty():
     st.caption("Chưa có thay đổi nào.")
 else:
-    st.dataframe(changes, hide_index=True, width="stretch")
+    st.dataframe(view.history, hide_index=True, width="stretch")
 
 dialogs.show({"choose": choose_dialog})

@@ -132,27 +132,12 @@ class CalendarRepo:
         )[0]
         return bool(changed and changed[0])
 
-    def terms(self) -> list[dict[str, Any]]:
-        """Active terms, the latest first."""
-        return self.db.rows(
-            "SELECT code, name, start_date, end_date FROM term WHERE active"
-            " ORDER BY start_date DESC"
-        )
-
     def window(self, term_code: str, level_code: str) -> dict[str, Any] | None:
         return self.db.one(
             "SELECT w.level_code, l.name AS level_name, w.start_date, w.end_date"
             " FROM term_window w JOIN unit_level l ON l.code = w.level_code"
             " WHERE w.term_code = ? AND w.level_code = ?",
             [term_code, level_code],
-        )
-
-    def windows(self, term_code: str) -> list[dict[str, Any]]:
-        return self.db.rows(
-            "SELECT w.level_code, l.name AS level_name, w.start_date, w.end_date"
-            " FROM term_window w JOIN unit_level l ON l.code = w.level_code"
-            " WHERE w.term_code = ? ORDER BY l.rank",
-            [term_code],
         )
 
     def earliest_ancestor(self, term_code: str, ancestor_ids: tuple[int, ...]) -> dict | None:

@@ -55,7 +55,11 @@ class ReportRepo:
         return True
 
     def terms(self) -> list[dict[str, Any]]:
-        return self.db.rows("SELECT code, name FROM term WHERE active ORDER BY start_date DESC")
+        """Active terms, the latest first."""
+        return self.db.rows(
+            "SELECT code, name, start_date, end_date FROM term WHERE active"
+            " ORDER BY start_date DESC"
+        )
 
     # -- one report ---------------------------------------------------------------------
     def insert(self, report_id: int, fields: dict[str, Any]) -> None:

@@ -190,7 +190,7 @@ def test_updating_keeps_one_row_and_audits_each_change(db, tree):
     choose(db, tree.ba_dinh_cs1, date(2025, 5, 10))
     choose(db, tree.ba_dinh_cs1, date(2025, 5, 17), version=1)
     assert row(db, tree.ba_dinh_cs1)["held_on"] == date(2025, 5, 17)
-    changes = calendar.history(db, staff(tree.ba_dinh_cs1))
+    changes = calendar.own(db, staff(tree.ba_dinh_cs1)).history
     assert changes["Thao tác"].to_list() == ["Chọn lịch", "Cập nhật lịch"]
     assert changes["Ngày cũ"].to_list() == ["", "10/05/2025"]
     assert changes["Ngày mới"].to_list() == ["10/05/2025", "17/05/2025"]
