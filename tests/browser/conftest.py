@@ -111,8 +111,12 @@ def wait_idle(page) -> None:
 
 
 def sign_in(page, cccd: str, password: str = "Daihoi@2025") -> None:
-    page.get_by_label("Số căn cước công dân").wait_for()
+    from playwright.sync_api import expect
+
+    field = page.get_by_label("Số căn cước công dân")
+    field.first.wait_for()
     wait_idle(page)
+    expect(field).to_have_count(1)  # after a sign-out the old form may still be fading out
     page.get_by_label("Số căn cước công dân").fill(cccd)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
