@@ -14,11 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import ValidationError
+from core.formats import number
 from core.model import Unit
 
 # -- names, parsing, matching (pure) -----------------------------------------------------------
 
 MAX_BYTES = 30 * 1024 * 1024
+# Twice the 10,599 communes Vietnam had before the 2025 merger, the largest level ever drawn;
+# past that a map is unreadable and every dashboard view would ship the whole file.
+MAX_FEATURES = 20_000
+# A MultiPolygon collection nests 8 deep (collection, features, feature, geometry, polygons,
+# rings, positions, position); 16 leaves room for nested properties. Deeper documents are
+# refused before parsing: Python's json and everything that later walks the dict recurse.
+MAX_DEPTH = 16
 FIELD = "Tệp GeoJSON"
 GEOMETRIES = ("Polygon", "MultiPolygon")
 # The feature's display name: the first of these every feature has (deepest GADM level first).
@@ -75,6 +83,8 @@ def parse_geojson(data: bytes | str, source: str, *, limit: int | None = MAX_BYT
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     if limit is not None and len(raw) > limit:
         raise _refuse(f"{source} lớn hơn {MAX_BYTES // (1024 * 1024)} MB")
+    if nesting_exceeds(raw, MAX_DEPTH):
+        raise _refuse(f"{source} lồng nhau quá sâu (tối đa {MAX_DEPTH} cấp)")
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -88,6 +98,8 @@ def parse_geojson(data: bytes | str, source: str, *, limit: int | None = MAX_BYT
     features = doc.get("features")
     if not isinstance(features, list) or not features:
         raise _refuse(f"{source} không có vùng nào (features rỗng)")
+    if len(features) > MAX_FEATURES:
+        raise _refuse(f"{source} có {number(len(features))} vùng; tối đa {number(MAX_FEATURES)}")
     collection = {
         "type": "FeatureCollection",
         "features": [_feature(f, n) for n, f in enumerate(features, 1)],
@@ -114,7 +126,39 @@ def _feature(feature: Any, n: int) -> dict:
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
         raise _refuse(f"vùng thứ {n}: properties phải là một đối tượng")
+    if not _encodable(props):
+        raise _refuse(f"vùng thứ {n}: thuộc tính chứa ký tự không hợp lệ (không phải Unicode)")
     return {"type": "Feature", "geometry": geom, "properties": props}
+
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_INNERMOST = re.compile(rb"\[\]|\{\}")
+
+
+def nesting_exceeds(raw: bytes, limit: int) -> bool:
+    """Whether the JSON text nests arrays and objects more than ``limit`` deep, without parsing.
+
+    Strings are cut out (their brackets do not count), then only brackets are kept, and each
+    pass removes the innermost pairs, one level: after ``limit`` passes a document within the
+    bound has no pair left (unmatched brackets may remain; the parser reports those). Every
+    step runs in C, so a 30 MB file costs a fraction of a second.
+    """
+    brackets = _STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    for _ in range(limit):
+        if not brackets:
+            return False
+        brackets = _INNERMOST.sub(b"", brackets)
+    return _INNERMOST.search(brackets) is not None
+
+
+def _encodable(props: dict) -> bool:
+    """JSON's ``\\ud800`` escapes decode to lone surrogates, which no UTF-8 text can hold."""
+    try:
+        json.dumps(props, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _ring_ok(ring: Any) -> bool:
@@ -247,3 +291,25 @@ def _by_name(
         want = normalise(province, "TINH")
         found = {u for u in found if normalise(by_id[u].province or "", "TINH") == want}
     return next(iter(found)) if len(found) == 1 else None
+
+
+def for_drawing(
+    collection: dict, unit_ids: list[int], labels: dict[int, str] | None = None
+) -> dict:
+    """What the browser gets for one map: the features of the areas drawn, nothing else.
+
+    A stored file may hold thousands of features and any properties its GIS tool wrote; the
+    map needs only each drawn area's shape, its unit id (the key the figures join on, also the
+    feature id) and, for a tooltip, its label. The label goes out as given: escaping it for
+    the renderer is the caller's job.
+    """
+    wanted = set(unit_ids)
+    features = []
+    for f in collection["features"]:
+        uid = f["properties"].get("unit_id")
+        if uid in wanted:
+            props = {"unit_id": uid} | ({"nhan": labels.get(uid, "")} if labels else {})
+            features.append(
+                {"type": "Feature", "id": uid, "geometry": f["geometry"], "properties": props}
+            )
+    return {"type": "FeatureCollection", "features": features}

@@ -3,15 +3,20 @@ view with a tile layer for when the network allows."""
 
 from __future__ import annotations
 
+import logging
+
 import plotly.express as px
 import polars as pl
 import streamlit as st
 
 from core.dashboard import BANDS, NO_DATA
+from core.geojson import for_drawing
+from core.markup import html_text
 
 COLOURS = {label: colour for _, label, colour in BANDS} | {NO_DATA[0]: NO_DATA[1]}
 ORDER = [label for _, label, _ in BANDS] + [NO_DATA[0]]
 HOVER = {"percent": ":.1f", "sent": True, "approved": True, "expected": True, "child_id": False}
+log = logging.getLogger(__name__)
 LABELS = {
     "percent": "Tỷ lệ (%)",
     "sent": "Đã gửi",
@@ -21,11 +26,16 @@ LABELS = {
 }
 
 
-def choropleth(frame: pl.DataFrame, geojson: dict, key: str) -> int | None:
-    """Draw the map; return the unit id of the area clicked, if any."""
+def escaped_names(frame: pl.DataFrame) -> pl.DataFrame:
+    """Unit names as plotly text: its hover labels and ticks render a subset of HTML."""
+    return frame.with_columns(pl.Series("name", [html_text(n) for n in frame["name"]]))
+
+
+def choropleth_figure(frame: pl.DataFrame, geojson: dict):
+    """The choropleth of the areas in ``frame``, carrying only their shapes and unit ids."""
     fig = px.choropleth_map(
-        frame.to_pandas(),
-        geojson=geojson,
+        escaped_names(frame).to_pandas(),
+        geojson=for_drawing(geojson, frame["child_id"].to_list()),
         locations="child_id",
         featureidkey="properties.unit_id",
         color="band",
@@ -52,8 +62,13 @@ def choropleth(frame: pl.DataFrame, geojson: dict, key: str) -> int | None:
         },
     )
     fig.update_traces(marker_line_width=0.6, marker_line_color="#555")
+    return fig
+
+
+def choropleth(frame: pl.DataFrame, geojson: dict, key: str) -> int | None:
+    """Draw the map; return the unit id of the area clicked, if any."""
     event = st.plotly_chart(
-        fig,
+        choropleth_figure(frame, geojson),
         key=key,
         on_select="rerun",
         selection_mode="points",
@@ -63,9 +78,9 @@ def choropleth(frame: pl.DataFrame, geojson: dict, key: str) -> int | None:
     return int(points[0]["location"]) if points and points[0].get("location") else None
 
 
-def ranked_bars(frame: pl.DataFrame, title: str) -> None:
+def ranked_figure(frame: pl.DataFrame, title: str):
     """Areas as a ranked bar chart: for levels without boundaries, and for unmatched areas."""
-    ranked = frame.sort("percent", nulls_last=True, descending=False)
+    ranked = escaped_names(frame.sort("percent", nulls_last=True, descending=False))
     fig = px.bar(
         ranked.to_pandas(),
         x="percent",
@@ -85,7 +100,11 @@ def ranked_bars(frame: pl.DataFrame, title: str) -> None:
         yaxis_title=None,
         xaxis_title="Tỷ lệ (%)",
     )
-    st.plotly_chart(fig, config={"displayModeBar": False})
+    return fig
+
+
+def ranked_bars(frame: pl.DataFrame, title: str) -> None:
+    st.plotly_chart(ranked_figure(frame, title), config={"displayModeBar": False})
 
 
 def leaflet(frame: pl.DataFrame, geojson: dict) -> None:
@@ -97,40 +116,40 @@ def leaflet(frame: pl.DataFrame, geojson: dict) -> None:
         "vẽ được khi không có mạng."
     )
     try:
-        import folium
         from streamlit_folium import st_folium
 
-        colours = {r["child_id"]: COLOURS[r["band"]] for r in frame.iter_rows(named=True)}
-        text = {
-            r["child_id"]: f"{r['name']}: {r['percent'] or 0:.1f}%"
-            for r in frame.iter_rows(named=True)
-        }
-        shapes = {
-            **geojson,
-            "features": [
-                {
-                    **f,
-                    "properties": {
-                        **f["properties"],
-                        "nhan": text.get(f["properties"].get("unit_id"), ""),
-                    },
-                }
-                for f in geojson["features"]
-            ],
-        }
-        world = folium.Map(
-            location=[15.8, 107.5], zoom_start=5, tiles="OpenStreetMap", attr="© OpenStreetMap"
-        )
-        folium.GeoJson(
-            shapes,
-            style_function=lambda f: {
-                "fillColor": colours.get(f["properties"].get("unit_id"), NO_DATA[1]),
-                "color": "#555",
-                "weight": 0.6,
-                "fillOpacity": 0.8,
-            },
-            tooltip=folium.GeoJsonTooltip(fields=["nhan"], labels=False),
-        ).add_to(world)
+        world = leaflet_map(frame, geojson)
         st_folium(world, height=560, use_container_width=True, returned_objects=[], key="leaflet")
     except Exception as exc:  # the tile view is optional; never break the dashboard
-        st.warning(f"Không hiển thị được bản đồ nền: {exc}")
+        log.warning("Không vẽ được bản đồ nền", exc_info=exc)
+        st.warning("Không hiển thị được bản đồ nền.")
+
+
+def leaflet_map(frame: pl.DataFrame, geojson: dict):
+    """The Leaflet map of the drawn areas, coloured by band, each with its tooltip."""
+    import folium  # imported only when the tab is open: it costs a page run
+
+    colours = {r["child_id"]: COLOURS[r["band"]] for r in frame.iter_rows(named=True)}
+    world = folium.Map(
+        location=[15.8, 107.5], zoom_start=5, tiles="OpenStreetMap", attr="© OpenStreetMap"
+    )
+    folium.GeoJson(
+        leaflet_shapes(frame, geojson),
+        style_function=lambda f: {
+            "fillColor": colours.get(f["properties"].get("unit_id"), NO_DATA[1]),
+            "color": "#555",
+            "weight": 0.6,
+            "fillOpacity": 0.8,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["nhan"], labels=False),
+    ).add_to(world)
+    return world
+
+
+def leaflet_shapes(frame: pl.DataFrame, geojson: dict) -> dict:
+    """The drawn areas with their tooltip, escaped: Leaflet puts it in the page as HTML."""
+    text = {
+        r["child_id"]: html_text(f"{r['name']}: {r['percent'] or 0:.1f}%")
+        for r in frame.iter_rows(named=True)
+    }
+    return for_drawing(geojson, frame["child_id"].to_list(), text)
