@@ -8,6 +8,7 @@ import streamlit as st
 from core import functions, report_types, settings, startup
 from core.errors import ConfigError
 from core.hierarchy import path_of
+from core.markup import markdown_literal
 from core.templates import TemplateError
 from pages.components import auth, session
 
@@ -99,8 +100,8 @@ def login_page() -> None:
 
 def sidebar(actor) -> None:
     with st.sidebar:
-        st.markdown(f"**{actor.full_name}**")
-        st.caption(" › ".join(path_of(session.db(), actor)))
+        st.markdown(f"**{markdown_literal(actor.full_name)}**")
+        st.caption(markdown_literal(" › ".join(path_of(session.db(), actor))))
         if settings.is_demo():
             st.caption("Chế độ demo")
         if actor.must_change_password:

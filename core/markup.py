@@ -35,6 +35,9 @@ def html_text(text: object) -> str:
 
     Only ``&``, ``<`` and ``>`` are replaced: that is enough to make text inert between tags, and
     they are the entities plotly's own text renderer decodes (it would show ``&quot;`` as is).
-    Not for attribute values: quote those with :func:`html.escape`.
+    Line breaks become ``<br>``: a blank line would otherwise end an HTML block that markdown
+    passes through, and what follows it would be read as markdown. Not for attribute values:
+    quote those with :func:`html.escape`.
     """
-    return "".join(_HTML.get(ch, ch) for ch in str(text))
+    lines = str(text).splitlines() or [""]
+    return "<br>".join("".join(_HTML.get(ch, ch) for ch in line) for line in lines)

@@ -7,6 +7,7 @@ import streamlit as st
 from core import calendar, functions
 from core.calendar import STATUS_LABELS, CongressDraft, vn_date
 from core.formats import day
+from core.markup import markdown_literal
 from pages.components import dialogs, session
 
 actor = session.require_page(functions.CALENDAR_CHOOSE)
@@ -57,9 +58,9 @@ def choose_dialog(_: int | None) -> None:
 
 
 st.title("Lịch tổ chức Đại hội")
-st.caption(f"{view.unit.name} — {view.term.name}")
+st.caption(markdown_literal(f"{view.unit.name} — {view.term.name}"))
 for warning in st.session_state.pop(WARNINGS, ()):
-    st.warning(warning, icon=":material/warning:")
+    st.warning(markdown_literal(warning), icon=":material/warning:")
 
 with st.container(border=True):
     if congress:
@@ -67,7 +68,7 @@ with st.container(border=True):
         facts = (
             ("Giờ khai mạc", congress.start_time.strftime("%H:%M") if congress.start_time else "—"),
             ("Trạng thái", f":{BADGES[view.status]}-badge[{STATUS_LABELS[view.status]}]"),
-            ("Địa điểm", congress.venue or "—"),
+            ("Địa điểm", markdown_literal(congress.venue or "—")),
         )
         for column, (label, value) in zip(st.columns([1, 1, 3]), facts, strict=True):
             column.caption(label)
@@ -93,7 +94,7 @@ with st.container(border=True):
 rules = []
 if view.bound:
     rules.append(
-        f"Đại hội phải tổ chức trước Đại hội của **{view.bound.unit_name}** "
+        f"Đại hội phải tổ chức trước Đại hội của **{markdown_literal(view.bound.unit_name)}** "
         f"({vn_date(view.bound.held_on)})."
     )
 if view.window:

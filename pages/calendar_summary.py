@@ -10,6 +10,7 @@ from core import calendar, calendar_queries, functions, hierarchy
 from core.calendar import STATUS_LABELS
 from core.calendar_queries import OUT_OF_ORDER, PAGE_SIZES, Filter
 from core.formats import number
+from core.markup import markdown_literal
 from pages.components import dialogs, month_view, session
 
 actor = session.require_page(functions.CALENDAR_SUMMARY)
@@ -35,7 +36,7 @@ def reset_page() -> None:
 def pilot_dialog(unit_id: int | None) -> None:
     name, pilot = st.session_state[PICKED]
     question = "Bỏ đánh dấu Đại hội điểm của" if pilot else "Đánh dấu là Đại hội điểm:"
-    st.write(f"{question} **{name}**?")
+    st.write(f"{question} **{markdown_literal(name)}**?")
     if not pilot:
         st.caption(
             "Đại hội điểm được chọn ngày không trước Đại hội cấp trên; hệ thống vẫn ghi nhận "
@@ -156,7 +157,7 @@ def weekly_tab(flt: Filter) -> None:
 
 
 st.title("Tổng hợp lịch tổ chức Đại hội")
-st.caption(calendar_queries.title(db, actor))
+st.caption(markdown_literal(calendar_queries.title(db, actor)))
 flt = filters()
 by_levels = session.attempt(lambda: calendar_queries.counts(db, actor, flt))
 if by_levels is not None:

@@ -9,6 +9,7 @@ import streamlit as st
 from core import dashboard, functions, geo, hierarchy, report_types
 from core.access import load_actor
 from core.formats import number
+from core.markup import html_text, markdown_literal
 from pages.components import maps, session
 
 actor = session.require_page(functions.DASHBOARD)
@@ -35,8 +36,8 @@ def header() -> str:
     path = hierarchy.path_of(db, actor)
     st.title("Dashboard")
     left, right = st.columns([3, 1])
-    left.subheader(path[-1])
-    left.caption("Đường dẫn: " + " › ".join(path))
+    left.subheader(markdown_literal(path[-1]))
+    left.caption("Đường dẫn: " + markdown_literal(" › ".join(path)))
     units = hierarchy.counts_by_level(db, actor)
     below = units.filter(units["rank"] > units["rank"].min()) if units.height else units
     if below.height:
@@ -117,7 +118,7 @@ def stacked(frame: pl.DataFrame, by: str, title: str) -> None:
 def wrap(text: str, width: int = 34) -> str:
     """Break long report names onto lines so the bars keep their room."""
     lines, line = [], ""
-    for word in text.split():
+    for word in html_text(text).split():
         if line and len(line) + len(word) > width:
             lines.append(line)
             line = word
@@ -134,7 +135,9 @@ def map_section(term: str, stamp: tuple) -> None:
     )
     frame = completion(actor.user_id, unit.id, term, mode == "Tỷ lệ đã phê duyệt", stamp)
     crumbs = st.columns([4, 1])
-    crumbs[0].caption(f"Địa bàn: {' › '.join(hierarchy.path_of_unit(db, actor, unit.id))}")
+    crumbs[0].caption(
+        f"Địa bàn: {markdown_literal(' › '.join(hierarchy.path_of_unit(db, actor, unit.id)))}"
+    )
     if unit.id != actor.unit_id:
         crumbs[1].button(
             "↑ Về cấp trên", on_click=drill_to, args=(unit.parent_id,), width="stretch"
@@ -214,7 +217,7 @@ def explorer(term: str) -> None:
         return
     tab, row, col = chosen.split("|")
     frame, total = dashboard.indicator(db, actor, term, level, code, tab, row, col)
-    st.metric(f"Tổng: {cells[chosen]}", number(total))
+    st.metric(f"Tổng: {markdown_literal(cells[chosen])}", number(total))
     shown = frame.filter(pl.col("value").is_not_null())
     st.caption(f"{number(shown.height)}/{number(frame.height)} đơn vị có số liệu (báo cáo đã gửi)")
     left, right = st.columns([2, 3])
@@ -231,7 +234,7 @@ def explorer(term: str) -> None:
     with right:
         top = shown.head(30)
         fig = px.bar(
-            top.to_pandas(),
+            maps.escaped_names(top, "unit_name").to_pandas(),
             x="value",
             y="unit_name",
             orientation="h",

@@ -10,6 +10,8 @@ import streamlit as st
 
 from core import functions, geo
 from core.formats import moment, number
+from core.geojson import for_drawing
+from core.markup import html_text, markdown_literal
 from pages.components import session
 
 actor = session.require_page(functions.UNIT_MANAGE)
@@ -36,7 +38,7 @@ def status(rows: list[geo.LevelStatus]) -> None:
     )
     for row in rows:
         if row.boundaries is not None:
-            with st.expander(f"{row.level_name}: {row.source}"):
+            with st.expander(markdown_literal(f"{row.level_name}: {row.source}")):
                 matching(row.boundaries)
 
 
@@ -71,10 +73,10 @@ def preview_map(found: geo.Boundaries) -> None:
     fig = px.choropleth_map(
         {
             "unit_id": [f["properties"]["unit_id"] for f in shapes],
-            "Vùng": [f["properties"]["ten"] for f in shapes],
+            "Vùng": [html_text(f["properties"]["ten"]) for f in shapes],
             "Trạng thái": ["Đã khớp"] * len(shapes),
         },
-        geojson={"type": "FeatureCollection", "features": shapes},
+        geojson=for_drawing(found.geojson, [f["properties"]["unit_id"] for f in shapes]),
         locations="unit_id",
         featureidkey="properties.unit_id",
         color="Trạng thái",

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import functions, report_queries, report_types, reports
 from core.formats import moment, number
+from core.markup import markdown_literal
 from core.report_flow import CONFIRM, FLOW, PENDING, SUCCESS
 from pages.components import dialogs, report_view, session
 
@@ -44,7 +45,7 @@ def bulk_dialog(_: int | None) -> None:
     if ok.button("Xác nhận", type="primary", width="stretch"):
         done, failures = reports.approve_many(db, actor, chosen)
         for failure in failures:
-            st.error(failure)
+            st.error(markdown_literal(failure))
         if not failures:
             st.session_state["_toast"] = f"Phê duyệt {done} báo cáo thành công"
             dialogs.finish()
@@ -136,7 +137,7 @@ def report_panel(report_id: int) -> None:
         return
     rec = view.record
     with st.container(border=True):
-        st.subheader(f"{rec['template_name']} — {rec['unit_name']}")
+        st.subheader(markdown_literal(f"{rec['template_name']} — {rec['unit_name']}"))
         report_view.reason_banner(rec)
         report_view.info_block(rec)
         cols = st.columns(4)

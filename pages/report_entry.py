@@ -7,6 +7,7 @@ import streamlit as st
 from core import clock, functions, report_queries, report_types, reports
 from core.errors import DomainError
 from core.formats import moment, number
+from core.markup import markdown_literal
 from core.report_flow import CONFIRM, FLOW, SUCCESS
 from pages.components import dialogs, report_view, session
 
@@ -55,7 +56,7 @@ def add_dialog(_: int | None) -> None:
         dialogs.finish()
         return
     except DomainError as exc:
-        st.error(str(exc))
+        st.error(markdown_literal(exc))
         return
     st.session_state["_toast"] = "Thêm mới báo cáo thành công"
     open_report(report_id)
@@ -113,8 +114,8 @@ def returned_notice() -> None:
     for rec in report_queries.returned(db, actor):
         with st.container(border=True):
             st.markdown(
-                f"**{rec['template_name']}** bị cấp trên yêu cầu chỉnh sửa "
-                f"({moment(rec['updated_at'])}): {rec['last_reason']}"
+                f"**{markdown_literal(rec['template_name'])}** bị cấp trên yêu cầu chỉnh sửa "
+                f"({moment(rec['updated_at'])}): {markdown_literal(rec['last_reason'])}"
             )
             st.button(
                 "Mở báo cáo để chỉnh sửa",
@@ -174,7 +175,7 @@ def entry(view: reports.ReportView) -> None:
         st.segmented_control(
             "Tab",
             keys,
-            format_func=titles.get,
+            format_func=lambda k: markdown_literal(titles[k]),
             default=current,
             key=f"seg_{rec['id']}_{current}",
             label_visibility="collapsed",
@@ -193,7 +194,7 @@ def entry(view: reports.ReportView) -> None:
                 "Thu gọn nhóm chỉ tiêu",
                 groups,
                 selection_mode="multi",
-                format_func=labels.get,
+                format_func=lambda k: markdown_literal(labels[k]),
                 key=f"fold_{rec['id']}_{current}",
             )
             or []
@@ -222,7 +223,7 @@ def entry(view: reports.ReportView) -> None:
             st.session_state[ERRORS] = {current: exc.errors}
             st.rerun()
         except DomainError as exc:
-            st.error(str(exc))
+            st.error(markdown_literal(exc))
             return
         st.session_state[ERRORS] = {}
         st.session_state["_toast"] = f"Đã lưu {titles[current]}"
@@ -262,7 +263,7 @@ def excel_tools(view: reports.ReportView) -> None:
             try:
                 reports.upload(db, actor, rec["id"], upload.getvalue(), rec["version"])
             except reports.UploadRejected as exc:
-                st.error(str(exc))
+                st.error(markdown_literal(exc))
                 st.dataframe(
                     {
                         "Trang": [e.sheet for e in exc.errors],
@@ -273,7 +274,7 @@ def excel_tools(view: reports.ReportView) -> None:
                 )
                 return
             except DomainError as exc:
-                st.error(str(exc))
+                st.error(markdown_literal(exc))
                 return
             st.session_state["_toast"] = "Đã nhập số liệu từ tệp Excel"
             st.rerun()
@@ -286,7 +287,7 @@ def report_detail(report_id: int) -> None:
         return
     rec = view.record
     st.button("← Danh sách báo cáo", on_click=open_report, args=(None,))
-    st.subheader(rec["template_name"])
+    st.subheader(markdown_literal(rec["template_name"]))
     report_view.reason_banner(rec)
     with st.container(border=True):
         st.markdown("**Thông tin chung**")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import functions, report_queries, report_types, reports
 from core.formats import day, moment, number
+from core.markup import markdown_literal
 from core.report_flow import FLOW
 from pages.components import report_view, session
 
@@ -25,7 +26,7 @@ def show(key: str, value) -> None:
 
 def card(column, title: str, percent: int, caption: str, key: str, on_click, args) -> None:
     with column.container(border=True):
-        st.markdown(f"**{title}**")
+        st.markdown(f"**{markdown_literal(title)}**")
         st.progress(percent / 100, text=f"{percent}%")
         st.caption(caption)
         st.button("Xem", key=key, on_click=on_click, args=args, width="stretch")
@@ -84,7 +85,7 @@ def aggregate_view(code: str, term: str) -> None:
     agg = session.attempt(lambda: report_queries.aggregate(db, actor, code, term, approved_only))
     if not agg:
         return
-    st.subheader(f"Tổng hợp: {agg.template.name}")
+    st.subheader(f"Tổng hợp: {markdown_literal(agg.template.name)}")
     states = " và ".join(f"“{FLOW.label(s)}”" for s in agg.counted_states)
     st.info(
         f"Số liệu tổng hợp cộng từng ô các báo cáo ở trạng thái {states} của "
@@ -134,7 +135,9 @@ def unit_report(report_id: int) -> None:
     if not view:
         return
     with st.container(border=True):
-        st.subheader(f"{view.record['template_name']} — {view.record['unit_name']}")
+        st.subheader(
+            markdown_literal(f"{view.record['template_name']} — {view.record['unit_name']}")
+        )
         report_view.info_block(view.record)
         report_view.show_all_tabs(view.template, view.values)
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import functions, report_types
 from core.errors import DomainError
+from core.markup import markdown_literal
 from core.templates import TemplateError
 from pages.components import report_view, session
 
@@ -48,10 +49,10 @@ def importer() -> None:
     try:
         template = report_types.preview_template(db, actor, text, upload.name)
     except (TemplateError, DomainError) as exc:
-        st.error(str(exc))
+        st.error(markdown_literal(exc))
         return
     st.success(
-        f"Mẫu hợp lệ: {template.name} ({template.code}), "
+        f"Mẫu hợp lệ: {markdown_literal(f'{template.name} ({template.code})')}, "
         f"{sum(len(t.cells()) for t in template.tabs)} ô số liệu"
     )
     report_view.show_all_tabs(template, {})

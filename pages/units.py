@@ -7,6 +7,7 @@ import streamlit as st
 
 from core import functions, hierarchy, restructure
 from core.formats import number
+from core.markup import markdown_literal
 from pages.components import dialogs, session, unit_form
 from pages.components.pickers import unit_picker
 
@@ -39,7 +40,7 @@ def confirm(question: str, action, success: str) -> None:
 @st.dialog("Thêm mới đơn vị", width="large", on_dismiss=dialogs.close)
 def add_dialog(parent_id: int) -> None:
     parent = hierarchy.get_unit(db, actor, parent_id)
-    st.caption(f"Đơn vị cấp trên: **{parent.name}**")
+    st.caption(f"Đơn vị cấp trên: **{markdown_literal(parent.name)}**")
     defaults = hierarchy.child_defaults(db, parent)
     draft = unit_form.show(catalogs, "add_unit", defaults, dialogs.finish)
     if draft and session.attempt(
@@ -69,7 +70,11 @@ def delete_dialog(unit_id: int) -> None:
         hierarchy.delete_unit(db, actor, unit.id, unit.version)
         st.session_state.pop(SELECTED, None)
 
-    confirm(f"Bạn chắc chắn muốn xoá đơn vị **{unit.name}** không?", act, "Xoá đơn vị thành công")
+    confirm(
+        f"Bạn chắc chắn muốn xoá đơn vị **{markdown_literal(unit.name)}** không?",
+        act,
+        "Xoá đơn vị thành công",
+    )
 
 
 @st.dialog("Thay đổi trạng thái hoạt động", on_dismiss=dialogs.close)
@@ -77,7 +82,7 @@ def active_dialog(unit_id: int) -> None:
     unit = hierarchy.get_unit(db, actor, unit_id)
     verb = "kích hoạt lại" if not unit.active else "ngừng hoạt động"
     confirm(
-        f"Bạn chắc chắn muốn {verb} đơn vị **{unit.name}** không?",
+        f"Bạn chắc chắn muốn {verb} đơn vị **{markdown_literal(unit.name)}** không?",
         lambda: hierarchy.set_active(db, actor, unit.id, not unit.active, unit.version),
         f"Đã {verb} đơn vị",
     )
@@ -86,7 +91,10 @@ def active_dialog(unit_id: int) -> None:
 @st.dialog("Di chuyển đơn vị", width="large", on_dismiss=dialogs.close)
 def move_dialog(unit_id: int) -> None:
     unit = hierarchy.get_unit(db, actor, unit_id)
-    st.write(f"Chuyển **{unit.name}** cùng toàn bộ đơn vị cấp dưới sang đơn vị cấp trên mới.")
+    st.write(
+        f"Chuyển **{markdown_literal(unit.name)}** cùng toàn bộ đơn vị cấp dưới sang đơn vị "
+        "cấp trên mới."
+    )
     target = unit_picker(db, actor, "Đơn vị cấp trên mới *", "move", exclude={unit.id})
     if target is not None:
         confirm(
@@ -100,7 +108,8 @@ def move_dialog(unit_id: int) -> None:
 def merge_dialog(target_id: int) -> None:
     target = hierarchy.get_unit(db, actor, target_id)
     st.write(
-        f"Các đơn vị được chọn sẽ sáp nhập vào **{target.name}**: đơn vị cấp dưới, công "
+        f"Các đơn vị được chọn sẽ sáp nhập vào **{markdown_literal(target.name)}**: đơn vị "
+        "cấp dưới, công "
         "việc đang mở và tài khoản chuyển sang đơn vị này; đơn vị cũ ngừng hoạt động và "
         "được lưu trong lịch sử."
     )
@@ -115,7 +124,7 @@ def merge_dialog(target_id: int) -> None:
     )
     if chosen:
         confirm(
-            f"Sáp nhập {len(chosen)} đơn vị vào **{target.name}**?",
+            f"Sáp nhập {len(chosen)} đơn vị vào **{markdown_literal(target.name)}**?",
             lambda: restructure.merge_units(db, actor, chosen, target.id),
             "Sáp nhập đơn vị thành công",
         )
@@ -173,12 +182,16 @@ def detail_panel(unit_id: int) -> None:
         st.session_state.pop(SELECTED, None)
         return
     u = d.unit
-    st.subheader(u.name)
-    st.caption(" › ".join(d.path_names))
+    st.subheader(markdown_literal(u.name))
+    st.caption(markdown_literal(" › ".join(d.path_names)))
     if not u.active:
         st.warning(
             "Đơn vị đã ngừng hoạt động"
-            + (f"; đã sáp nhập vào **{d.successor_name}**" if d.successor_name else "")
+            + (
+                f"; đã sáp nhập vào **{markdown_literal(d.successor_name)}**"
+                if d.successor_name
+                else ""
+            )
         )
     info = {
         "Mã": u.code,
@@ -193,7 +206,8 @@ def detail_panel(unit_id: int) -> None:
         "Số đơn vị cấp dưới": number(d.children),
         "Số tài khoản": number(d.users),
     }
-    st.table(pl.DataFrame({"Thông tin": list(info), "Giá trị": list(info.values())}))
+    values = [markdown_literal(v) for v in info.values()]  # st.table renders markdown
+    st.table(pl.DataFrame({"Thông tin": list(info), "Giá trị": values}))
     a, b = st.columns(2)
     if u.active:
         action(a, "Thêm đơn vị cấp dưới", "add", u.id, ":material/add:")
@@ -253,7 +267,7 @@ with left:
             st.info("Không tìm thấy đơn vị phù hợp")
         for unit in found:
             st.button(
-                f"{unit.name} · {unit.code}",
+                markdown_literal(f"{unit.name} · {unit.code}"),
                 key=f"found_{unit.id}",
                 on_click=select,
                 args=(unit.id,),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import functions, users
 from core.formats import number
+from core.markup import markdown_literal
 from core.model import ACCOUNT_TYPES, UserDraft
 from pages.components import dialogs, session
 from pages.components.pickers import unit_picker
@@ -59,9 +60,10 @@ def add_dialog(_: int | None) -> None:
             lambda: users.create(db, actor, draft), "Thêm mới người dùng thành công"
         )
         if created:
-            st.success(f"Đã tạo tài khoản cho {created.user.full_name}.")
+            st.success(f"Đã tạo tài khoản cho {markdown_literal(created.user.full_name)}.")
             st.info(
-                f"Mật khẩu đăng nhập lần đầu: **{created.initial_password}** — chỉ hiển thị "
+                f"Mật khẩu đăng nhập lần đầu: **{markdown_literal(created.initial_password)}** — "
+                "chỉ hiển thị "
                 "một lần, hãy chuyển cho người dùng; họ sẽ được yêu cầu đổi mật khẩu."
             )
 
@@ -116,7 +118,8 @@ def delete_dialog(user_id: int) -> None:
     detail = _detail(user_id)
     if detail is None:
         return
-    st.write(f"Bạn chắc chắn muốn xoá tài khoản của **{detail.user.full_name}** không?")
+    name = markdown_literal(detail.user.full_name)
+    st.write(f"Bạn chắc chắn muốn xoá tài khoản của **{name}** không?")
 
     def act() -> None:
         users.delete(db, actor, detail.user.id, detail.user.version)
@@ -131,14 +134,15 @@ def reset_dialog(user_id: int) -> None:
     if detail is None:
         return
     st.write(
-        f"Cấp mật khẩu mới cho **{detail.user.full_name}**? Mật khẩu cũ sẽ không dùng được nữa."
+        f"Cấp mật khẩu mới cho **{markdown_literal(detail.user.full_name)}**? "
+        "Mật khẩu cũ sẽ không dùng được nữa."
     )
     if st.button("Xác nhận", type="primary"):
         password = session.attempt(
             lambda: users.reset_password(db, actor, detail.user.id, detail.user.version)
         )
         if password:
-            st.info(f"Mật khẩu mới: **{password}** — chỉ hiển thị một lần.")
+            st.info(f"Mật khẩu mới: **{markdown_literal(password)}** — chỉ hiển thị một lần.")
 
 
 def detail_panel(user_id: int) -> None:
@@ -150,10 +154,12 @@ def detail_panel(user_id: int) -> None:
     st.subheader("Thông tin người dùng")
     info, funcs = st.columns(2)
     info.markdown(
-        f"**Số căn cước công dân:** {u.cccd}  \n**Họ và tên:** {u.full_name}  \n"
-        f"**Đơn vị:** {d.unit_name}  \n**Loại tài khoản:** "
-        f"{ACCOUNT_TYPES[u.account_type]}  \n**Chức vụ:** {u.position}  \n"
-        f"**Vai trò:** {d.role_name}"
+        f"**Số căn cước công dân:** {u.cccd}  \n"
+        f"**Họ và tên:** {markdown_literal(u.full_name)}  \n"
+        f"**Đơn vị:** {markdown_literal(d.unit_name)}  \n"
+        f"**Loại tài khoản:** {ACCOUNT_TYPES[u.account_type]}  \n"
+        f"**Chức vụ:** {markdown_literal(u.position or '')}  \n"
+        f"**Vai trò:** {markdown_literal(d.role_name or '')}"
     )
     with funcs:
         role_functions(u.role_code)

@@ -26,9 +26,9 @@ LABELS = {
 }
 
 
-def escaped_names(frame: pl.DataFrame) -> pl.DataFrame:
+def escaped_names(frame: pl.DataFrame, column: str = "name") -> pl.DataFrame:
     """Unit names as plotly text: its hover labels and ticks render a subset of HTML."""
-    return frame.with_columns(pl.Series("name", [html_text(n) for n in frame["name"]]))
+    return frame.with_columns(pl.Series(column, [html_text(n) for n in frame[column]]))
 
 
 def choropleth_figure(frame: pl.DataFrame, geojson: dict):

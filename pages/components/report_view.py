@@ -12,6 +12,7 @@ import streamlit as st
 
 from core.cells import CellError
 from core.formats import day, moment, number
+from core.markup import html_text, markdown_literal
 from core.report_flow import ACTION_LABELS, FLOW
 from core.templates import Tab, Template
 
@@ -40,7 +41,7 @@ def _fmt(value: Any) -> str:
         return day(value)
     if isinstance(value, int | float):
         return number(value)
-    return escape(str(value))
+    return html_text(value)
 
 
 def table_html(
@@ -57,13 +58,13 @@ def table_html(
         for label, first, span in cells:
             col = tab.columns[first]
             rowspan = tab.header_depth - level if span == 1 and len(col.path) == level else 1
-            row.append(f"<th colspan='{span}' rowspan='{rowspan}'>{escape(label)}</th>")
+            row.append(f"<th colspan='{span}' rowspan='{rowspan}'>{html_text(label)}</th>")
         head.append("<tr>" + "".join(row) + "</tr>")
     body = []
     for r in tab.rows:
         if hidden and r.parent in hidden:
             continue
-        tds = [f"<td class='l{min(r.depth, 2)}'>{escape(r.label)}</td>"]
+        tds = [f"<td class='l{min(r.depth, 2)}'>{html_text(r.label)}</td>"]
         for c in tab.columns:
             cell = (r.key, c.key)
             if cell in tab.not_applicable:
@@ -151,22 +152,26 @@ def info_block(record: dict[str, Any]) -> None:
     """ "Thông tin chung" as the manual lays it out."""
     left, right = st.columns(2)
     left.markdown(
-        f"**Nhiệm kỳ:** {escape(record['term_name'])}  \n"
-        f"**Tên người tạo báo cáo:** {escape(record['creator_name'])}  \n"
-        f"**Ban tổ chức:** {escape(record['organizer'])}  \n"
-        f"**Loại báo cáo:** {escape(record['template_name'])}"
+        f"**Nhiệm kỳ:** {markdown_literal(record['term_name'])}  \n"
+        f"**Tên người tạo báo cáo:** {markdown_literal(record['creator_name'])}  \n"
+        f"**Ban tổ chức:** {markdown_literal(record['organizer'])}  \n"
+        f"**Loại báo cáo:** {markdown_literal(record['template_name'])}"
     )
     right.markdown(
         f"**Ngày tạo báo cáo:** {day(record['report_date'])}  \n"
         f"**Thời gian cập nhật:** {moment(record['updated_at'])}  \n"
-        f"**Đơn vị:** {escape(record['unit_name'])}  \n"
+        f"**Đơn vị:** {markdown_literal(record['unit_name'])}  \n"
         f"**Trạng thái:** {FLOW.label(record['state'])}"
     )
 
 
 def reason_banner(record: dict[str, Any]) -> None:
+    """The reason is the approver's own words: shown as typed, never as markdown."""
     if record["state"] == "CHANGES_REQUESTED" and record.get("last_reason"):
-        st.error(f"**Cấp trên yêu cầu chỉnh sửa:** {record['last_reason']}", icon=":material/undo:")
+        st.error(
+            f"**Cấp trên yêu cầu chỉnh sửa:** {markdown_literal(record['last_reason'])}",
+            icon=":material/undo:",
+        )
 
 
 def history_table(frame: pl.DataFrame) -> None:
@@ -193,6 +198,6 @@ def history_table(frame: pl.DataFrame) -> None:
 
 def show_all_tabs(template: Template, values: dict[str, dict]) -> None:
     for tab, container in zip(
-        template.tabs, st.tabs([t.title for t in template.tabs]), strict=True
+        template.tabs, st.tabs([markdown_literal(t.title) for t in template.tabs]), strict=True
     ):
         container.markdown(table_html(tab, values.get(tab.key, {})), unsafe_allow_html=True)

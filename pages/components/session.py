@@ -11,6 +11,7 @@ import streamlit as st
 from core import settings
 from core.access import load_actor, require
 from core.errors import DomainError, PermissionDenied
+from core.markup import markdown_literal
 from core.model import Actor
 from core.store import Db, Store
 
@@ -49,7 +50,7 @@ def require_page(function: str | None) -> Actor:
     try:
         who = require(actor(), function) if function else _signed_in()
     except DomainError as exc:
-        st.error(str(exc))
+        st.error(markdown_literal(exc))
         st.stop()
         raise
     flush_toast()
@@ -72,7 +73,7 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | bool | N
     try:
         result = action()
     except DomainError as exc:
-        st.error(str(exc))
+        st.error(markdown_literal(exc))
         return None
     if success:
         st.session_state["_toast"] = success
@@ -82,4 +83,4 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | bool | N
 def flush_toast() -> None:
     message = st.session_state.pop("_toast", None)
     if message:
-        st.toast(message, icon=":material/check_circle:")
+        st.toast(markdown_literal(message), icon=":material/check_circle:")

@@ -74,8 +74,16 @@ def test_html_text_keeps_quotes_which_plotly_would_not_decode() -> None:
     assert html_text('Chi bộ "Số 1" l\'été') == 'Chi bộ "Số 1" l\'été'
 
 
+def test_html_text_turns_line_breaks_into_br_so_no_blank_line_ends_an_html_block() -> None:
+    assert html_text("Dòng một\n\n[x](http://evil.example)") == (
+        "Dòng một<br><br>[x](http://evil.example)"
+    )
+
+
 @given(st.text(alphabet=string.printable + "ĐảạốỗƯ"))
-def test_html_text_never_lets_a_tag_through(text: str) -> None:
+def test_html_text_never_lets_a_tag_or_a_line_break_through(text: str) -> None:
     shown = html_text(text)
-    assert "<" not in shown and ">" not in shown
-    assert shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == text
+    tags = shown.replace("<br>", "")
+    assert "<" not in tags and ">" not in tags and "\n" not in shown and "\r" not in shown
+    plain = tags.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    assert plain == "".join(text.splitlines())
