@@ -175,7 +175,7 @@ def entry(view: reports.ReportView) -> None:
         st.segmented_control(
             "Tab",
             keys,
-            format_func=lambda k: markdown_literal(titles[k]),
+            format_func={k: markdown_literal(v) for k, v in titles.items()}.get,
             default=current,
             key=f"seg_{rec['id']}_{current}",
             label_visibility="collapsed",
@@ -194,7 +194,7 @@ def entry(view: reports.ReportView) -> None:
                 "Thu gọn nhóm chỉ tiêu",
                 groups,
                 selection_mode="multi",
-                format_func=lambda k: markdown_literal(labels[k]),
+                format_func={k: markdown_literal(v) for k, v in labels.items()}.get,
                 key=f"fold_{rec['id']}_{current}",
             )
             or []
