@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -14,6 +16,8 @@ from core.formats import moment
 
 _THIN = Side(style="thin", color="999999")
 _HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+# Characters an XML 1.0 document cannot hold (controls other than tab and line breaks).
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def list_workbook(
@@ -49,7 +53,8 @@ def _cell(
     fill: PatternFill | None = None,
     header: bool = False,
 ) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws)
+    put(cell, value)
     if font:
         cell.font = font
     if fill:
@@ -61,12 +66,28 @@ def _cell(
 
 
 def _safe(ws, value: object) -> object:
-    """Typed text stays text: a name starting with "=" must not become a live formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+    """A table value: text goes through `put_text`; numbers, dates and blanks as they are."""
+    return _cell(ws, value) if isinstance(value, str) else value
+
+
+def put(cell: Any, value: object) -> None:
+    """Write a value into a cell, text always as text (see `put_text`)."""
+    if isinstance(value, str):
+        put_text(cell, value)
+    else:
+        cell.value = value
+
+
+def put_text(cell: Any, text: str) -> None:
+    """Every cell that carries user text is written through here, by every workbook writer.
+
+    openpyxl turns a string starting with "=" into a formula, and Excel reads "+", "-" and "@"
+    as the start of one too: a unit named ``=HYPERLINK(...)`` would run in the reader's Excel.
+    The cell is typed as a string, and characters XML cannot hold are dropped so that a stray
+    control character never makes the save fail.
+    """
+    cell.value = NOT_XML.sub("", text)
+    cell.data_type = "s"
 
 
 def _letter(index: int) -> str:

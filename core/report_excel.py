@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core import excel
 from core.cells import CellError, Values, check_tab
 from core.templates import Tab, Template
 
@@ -35,7 +36,6 @@ _FORMATS = {"int": "#,##0", "percent": "0.00", "date": "dd/mm/yyyy", "text": "@"
 _WIDTHS = {"int": 12, "percent": 10, "date": 12, "text": 30}
 _FIRST_EXCEL_DAY = date(1900, 3, 1)  # earlier serials are ambiguous (the 1900 leap-year bug)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SIDE = Side(style="thin", color="000000")
 _BOX = Border(left=_SIDE, right=_SIDE, top=_SIDE, bottom=_SIDE)
 _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -61,7 +61,7 @@ def sheet_names(template: Template) -> dict[str, str]:
     used = {ID_SHEET.lower(), "history"}  # "History" is reserved by Excel
     names: dict[str, str] = {}
     for i, tab in enumerate(template.tabs, start=1):
-        title = " ".join(_BAD_SHEET_CHARS.sub(" ", _NOT_XML.sub("", tab.title)).split())
+        title = " ".join(_BAD_SHEET_CHARS.sub(" ", excel.NOT_XML.sub("", tab.title)).split())
         base = title[:31].strip(" '") or f"Tab {i}"
         name, n = base, 1
         while name.lower() in used:
@@ -119,7 +119,7 @@ def blank_form(template: Template, title_lines: list[str]) -> bytes:
 def _write_titles(ws: Worksheet, lines: list[str], width: int) -> None:
     for i, line in enumerate(lines, start=1):
         cell = ws.cell(i, 1)
-        _put_text(cell, line)
+        excel.put_text(cell, line)
         cell.font, cell.alignment = Font(bold=True, size=14 if i == 1 else 12), _HEAD_ALIGN
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
 
@@ -139,7 +139,7 @@ def _write_header(ws: Worksheet, tab: Tab, top: int) -> None:
 
 def _head_cell(ws: Worksheet, row: int, col: int, label: str, end_row: int, end_col: int) -> None:
     cell = ws.cell(row, col)
-    _put_text(cell, label)
+    excel.put_text(cell, label)
     cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _HEAD_FILL, _HEAD_ALIGN, _BOX
     if (end_row, end_col) != (row, col):
         ws.merge_cells(start_row=row, start_column=col, end_row=end_row, end_column=end_col)
@@ -152,7 +152,7 @@ def _write_body(ws: Worksheet, tab: Tab, values: Values, top: int) -> None:
     }
     for i, row in enumerate(tab.rows):
         label = ws.cell(top + i, 1)
-        _put_text(label, row.label)
+        excel.put_text(label, row.label)
         label.alignment, label.border = indents[row.depth], _BOX
         if row.depth == 0:
             label.font = _BOLD
@@ -170,17 +170,11 @@ def _write_body(ws: Worksheet, tab: Tab, values: Values, top: int) -> None:
 def _put_value(cell: Any, value: object, kind: str) -> None:
     """A date Excel cannot hold (before 1900-03-01) goes as dd/mm/yyyy text: it reads back."""
     if isinstance(value, str):
-        _put_text(cell, value)
+        excel.put_text(cell, value)
     elif kind == "date" and isinstance(value, date) and value < _FIRST_EXCEL_DAY:
-        _put_text(cell, f"{value.day:02d}/{value.month:02d}/{value.year:04d}")
+        excel.put_text(cell, f"{value.day:02d}/{value.month:02d}/{value.year:04d}")
     else:
         cell.value = value
-
-
-def _put_text(cell: Any, text: str) -> None:
-    """Text stays text (one starting with "=" never becomes a formula) and stays valid XML."""
-    cell.value = _NOT_XML.sub("", text)
-    cell.data_type = "s"
 
 
 def _set_widths(ws: Worksheet, tab: Tab) -> None:
