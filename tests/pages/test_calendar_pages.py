@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core.calendar import vn_date
+from core.markup import markdown_literal
 from tests.pages.conftest import COMMUNE_STAFF, HANOI_ADMIN, open_page
 
 TERM = "NK_2025_2030"
@@ -39,7 +40,7 @@ def test_a_commune_chooses_its_date_after_the_rule_refuses_one_after_hanoi(app, 
     at = fill_dialog(at, parent + timedelta(days=1), "Ghi nhận lịch đã tổ chức")
     assert any("không trước Đại hội của Đảng bộ Thành phố Hà Nội" in e.value for e in at.error)
     at = fill_dialog(at, parent - timedelta(days=40), "")
-    assert any(e.value.startswith("Lý do: bắt buộc") for e in at.error)
+    assert any(e.value.startswith(markdown_literal("Lý do: bắt buộc")) for e in at.error)
     chosen = parent - timedelta(days=40)
     at = fill_dialog(at, chosen, "Ghi nhận lịch đã tổ chức")
     assert not at.exception
@@ -99,5 +100,5 @@ def test_a_backwards_date_range_shows_the_fields_message(app):
     at = open_page(app(HANOI_ADMIN), "pages/calendar_summary.py")
     field(at.date_input, "Từ ngày").set_value(date(2025, 9, 1)).run()
     field(at.date_input, "Đến ngày").set_value(date(2025, 8, 31)).run()
-    assert "Đến ngày: phải sau hoặc trùng Từ ngày" in [e.value for e in at.error]
+    assert markdown_literal("Đến ngày: phải sau hoặc trùng Từ ngày") in [e.value for e in at.error]
     assert not at.dataframe

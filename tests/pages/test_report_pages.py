@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from core import clock, reports
 from core.access import load_actor
+from core.markup import markdown_literal
 from core.report_flow import CHANGES, PENDING
 from tests.pages.conftest import (
     CENTRAL_ADMIN,
@@ -75,7 +76,7 @@ def test_rejecting_needs_a_reason_and_the_owner_sees_it(app, demo_store):
     at = click(at, "Từ chối")
     assert "Bạn có muốn từ chối phê duyệt báo cáo không?" in [m.value for m in at.markdown]
     at = click(at, "Xác nhận")
-    assert "Lý do: không được để trống" in [e.value for e in at.error]
+    assert markdown_literal("Lý do: không được để trống") in [e.value for e in at.error]
     assert db.items.get(report_id).state == PENDING
     at.text_area[0].input("Số đại biểu chưa khớp biên bản")
     at = click(at, "Xác nhận")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from core import demo
+from core.markup import markdown_literal
 from tests.pages.conftest import CENTRAL_ADMIN, HANOI_ADMIN, open_page
 
 PROVINCES = {
@@ -101,7 +102,7 @@ def test_adding_a_unit_without_its_address_names_the_field_and_saves_nothing(app
     form["Chọn tỉnh *"].select("Thành phố Hà Nội")
     {t.label: t for t in at.text_input}["Tên *"].input("Đảng bộ Xã Thiếu Địa Chỉ")
     at = at.button[[b.label for b in at.button].index("Lưu")].click().run()
-    assert "Địa chỉ chi tiết: không được để trống" in [e.value for e in at.error]
+    assert markdown_literal("Địa chỉ chi tiết: không được để trống") in [e.value for e in at.error]
     assert demo_store.db().scalar("SELECT count(*) FROM unit") == before
 
 

@@ -119,7 +119,15 @@ def test_the_dashboard_shows_a_hostile_unit_name_as_text_in_captions_and_charts(
     assert "Đảng bộ &lt;img src=x onerror=alert(1)&gt;" in names
 
 
-def test_the_central_dashboard_drilled_into_hanoi_names_the_area_as_text(app, world):
+def test_drilling_into_the_hostile_area_names_it_as_text(app, world):
+    at = open_page(app(HANOI_ADMIN), "pages/dashboard.py")
+    picker = next(s for s in at.selectbox if s.label == "Xem chi tiết địa bàn")
+    at = picker.set_value(world.db().units.by_code(BA_DINH).id).run()
+    assert_shown_as_text(at, HOSTILE_NAME)
+    assert not [s for s in chart_specs(at) if "<img" in s]
+
+
+def test_the_central_dashboard_drilled_into_hanoi_draws_no_tag(app, world):
     at = open_page(app(CENTRAL_ADMIN), "pages/dashboard.py")
     picker = next(s for s in at.selectbox if s.label == "Xem chi tiết địa bàn")
     at = picker.set_value(world.db().units.by_code("01000000").id).run()
