@@ -115,7 +115,9 @@ def _feature(feature: Any, n: int) -> dict:
     if not isinstance(geom, dict) or not geom.get("coordinates"):
         raise _refuse(f"vùng thứ {n} không có hình (geometry)")
     if geom.get("type") not in GEOMETRIES:
-        raise _refuse(f"vùng thứ {n} có hình {geom.get('type')}; chỉ nhận Polygon, MultiPolygon")
+        raise _refuse(
+            f"vùng thứ {n} có hình {_shown(geom.get('type'))}; chỉ nhận Polygon, MultiPolygon"
+        )
     polygons = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
     try:
         valid = all(poly and all(_ring_ok(r) for r in poly) for poly in polygons)
@@ -159,6 +161,13 @@ def _encodable(props: dict) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _shown(value: Any) -> str:
+    """A file's value quoted in a message only when it is short plain ASCII (a geometry type);
+    anything else could carry what no message should show or no page could send."""
+    ok = isinstance(value, str) and value.isascii() and value.isprintable() and len(value) <= 30
+    return value if ok else "không hợp lệ"
 
 
 def _ring_ok(ring: Any) -> bool:

@@ -136,3 +136,9 @@ def test_the_leaflet_shapes_carry_only_unit_id_and_tooltip() -> None:
     assert [f["properties"] for f in shapes["features"]] == [
         {"unit_id": 1, "nhan": "Hà Nội: 50.0%"}
     ]
+
+
+def test_a_geometry_type_that_is_not_plain_text_is_not_echoed_in_the_message() -> None:
+    feature = {**square({"name": "Hà Nội"}), "geometry": {"type": "x" * 5000, "coordinates": [1]}}
+    message = str(refusal(collection(feature)))
+    assert "xxxxx" not in message and "có hình không hợp lệ" in message
