@@ -114,19 +114,15 @@ def create(db: Db, actor: Actor, info: ReportInfo) -> int:
     fields = _clean_info(db, info)
 
     def tx(db: Db) -> int:
-        db.meta.set("report_create_serial", str(clock.now()))
+        # Two people creating the same report at once: the unique natural key of the work
+        # item refuses the second insert, `atomic` runs this again, and `find` sees the first.
         existing = db.reports.find(actor.unit_id, template.code, info.term_code)
         if existing is not None:
             raise AlreadyCreated(existing)
-        item = workflow.create(db, FLOW, actor, actor.unit_id, template.name)
+        key = db.reports.key(template.code, info.term_code)
+        item = workflow.create(db, FLOW, actor, actor.unit_id, template.name, key)
         db.reports.insert(
-            item.id,
-            {
-                **fields,
-                "template_code": template.code,
-                "term_code": info.term_code,
-                "unit_id": actor.unit_id,
-            },
+            item.id, {**fields, "template_code": template.code, "term_code": info.term_code}
         )
         return item.id
 

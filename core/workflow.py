@@ -93,15 +93,20 @@ def available_actions(
     ]
 
 
-def create(db: Db, flow: Workflow, actor: Actor, unit_id: int, title: str) -> WorkItem:
-    """A new item in the workflow's initial state, owned by the actor's own unit."""
+def create(
+    db: Db, flow: Workflow, actor: Actor, unit_id: int, title: str, dedupe_key: str | None = None
+) -> WorkItem:
+    """A new item in the workflow's initial state, owned by the actor's own unit; at most one
+    per unit carries a given ``dedupe_key`` (the database enforces it)."""
     title = clean(title, "Tiêu đề", required=True, max_len=300)
     if unit_id != actor.unit_id:
         raise PermissionDenied("Chỉ đơn vị của bạn mới tạo được mục này")
 
     def tx(db: Db) -> WorkItem:
         now = clock.now()
-        item_id = db.items.insert(flow.kind, unit_id, title, flow.initial_state, actor.user_id, now)
+        item_id = db.items.insert(
+            flow.kind, unit_id, title, flow.initial_state, actor.user_id, now, dedupe_key
+        )
         record(
             db, actor, AuditEntry(flow.kind, item_id, "create", to_state=flow.initial_state), now
         )

@@ -21,13 +21,23 @@ class ItemRepo:
         return WorkItem(**row) if row else None
 
     def insert(
-        self, kind: str, unit_id: int, title: str, state: str, created_by: int | None, now: Any
+        self,
+        kind: str,
+        unit_id: int,
+        title: str,
+        state: str,
+        created_by: int | None,
+        now: Any,
+        dedupe_key: str | None = None,
     ) -> int:
+        """A new item; ``dedupe_key`` is the kind's natural key, unique per kind and unit (the
+        database refuses a second one, which `Db.atomic` retries so the caller's check sees
+        the first)."""
         new_id = self.db.scalar("SELECT nextval('work_item_id_seq')")
         self.db.execute(
             "INSERT INTO work_item (id, kind, unit_id, title, state, created_by, created_at,"
-            " updated_at) VALUES (?,?,?,?,?,?,?,?)",
-            [new_id, kind, unit_id, title, state, created_by, now, now],
+            " updated_at, dedupe_key) VALUES (?,?,?,?,?,?,?,?,?)",
+            [new_id, kind, unit_id, title, state, created_by, now, now, dedupe_key],
         )
         return new_id
 
