@@ -109,6 +109,26 @@ class ReportRepo:
             [KIND, unit_id, template_code, term_code],
         )
 
+    def handed_over(self, unit_ids: list[int]) -> list[dict[str, Any]]:
+        """The reports a merge hands to the surviving unit: those still open and those of an
+        active term (an approved report of the current round counts for the new unit); an
+        approved report of a past term stays where it was made."""
+        return self.db.rows(
+            "SELECT i.id, i.unit_id, r.template_code, r.term_code, i.state, i.updated_at"
+            " FROM work_item i JOIN report r ON r.id = i.id JOIN term tm ON tm.code = r.term_code"
+            " WHERE i.unit_id IN (SELECT unnest(?)) AND (i.is_open OR tm.active) ORDER BY i.id",
+            [unit_ids],
+        )
+
+    def held(self, unit_id: int) -> set[tuple[str, str]]:
+        """(type, term) of every report the unit owns."""
+        rows = self.db.execute(
+            "SELECT r.template_code, r.term_code FROM work_item i JOIN report r ON r.id = i.id"
+            " WHERE i.kind = ? AND i.unit_id = ?",
+            [KIND, unit_id],
+        )
+        return {(t, term) for t, term in rows}
+
     def update(self, report_id: int, **fields: Any) -> None:
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.db.execute(f"UPDATE report SET {sets} WHERE id = ?", [*fields.values(), report_id])
