@@ -87,11 +87,10 @@ def seed_reports(
         FROM seed_report s JOIN keyed b ON b.template = s.template_code
              AND b.variant = s.variant
     """)
-    db.execute("""
-        INSERT INTO audit_log (at_time, actor_user_id, actor_name, actor_unit_id, entity,
-                               entity_id, action, from_state, to_state, reason)
-        SELECT at_time, NULL, actor_name, actor_unit, 'report', id, action, from_state,
-               to_state, reason FROM (
+    db.audit.write_rows("""
+        SELECT at_time, NULL AS actor_user_id, actor_name, actor_unit AS actor_unit_id,
+               'report' AS entity, id AS entity_id, action, from_state, to_state, reason,
+               NULL AS detail FROM (
             SELECT i.created_at AS at_time, r.creator_name AS actor_name,
                    i.unit_id AS actor_unit, i.id, 'create' AS action, NULL AS from_state,
                    'DRAFT' AS to_state, NULL AS reason, 1 AS seq
