@@ -50,11 +50,11 @@ def tree_rows(ctx: Context, repeat: int) -> list[Row]:
         compare(
             "reports in subtree of root (join)",
             lambda: db.scalar(
-                joined + " JOIN unit u ON u.id = r.unit_id WHERE starts_with(u.path, ?)",
+                joined + " JOIN unit u ON u.id = i.unit_id WHERE starts_with(u.path, ?)",
                 [ctx.root.path],
             ),
             "recursive CTE",
-            lambda: db.scalar(_SUBTREE + joined + " JOIN s ON s.id = r.unit_id", [ctx.root.id]),
+            lambda: db.scalar(_SUBTREE + joined + " JOIN s ON s.id = i.unit_id", [ctx.root.id]),
             repeat,
         )
     )
@@ -106,7 +106,8 @@ def aggregate_row(ctx: Context, repeat: int) -> Row:
 def _busiest_template(ctx: Context, parent_id: int) -> str:
     """The report type the parent's children send most: the fullest filtered queue."""
     return ctx.db.scalar(
-        "SELECT r.template_code FROM report r JOIN unit u ON u.id = r.unit_id"
+        "SELECT r.template_code FROM report r JOIN work_item i ON i.id = r.id"
+        " JOIN unit u ON u.id = i.unit_id"
         " WHERE u.parent_id = ? GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
         [parent_id],
     )
@@ -135,8 +136,8 @@ def queue_rows(ctx: Context, repeat: int) -> list[Row]:
 def _largest_report(ctx: Context) -> int:
     """The report with the most cells among those the commune user may read."""
     return ctx.db.scalar(
-        "SELECT c.report_id FROM report_cell c JOIN report r ON r.id = c.report_id"
-        " JOIN unit u ON u.id = r.unit_id WHERE starts_with(u.path, ?)"
+        "SELECT c.report_id FROM report_cell c JOIN work_item i ON i.id = c.report_id"
+        " JOIN unit u ON u.id = i.unit_id WHERE starts_with(u.path, ?)"
         " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
         [ctx.db.units.get(ctx.commune.unit_id).path],
     )

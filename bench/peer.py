@@ -45,7 +45,8 @@ TABLES = {
     ),
     "report": (
         "id INTEGER PRIMARY KEY, template_code TEXT, term_code TEXT, unit_id INTEGER, sent_at TEXT",
-        "SELECT id, template_code, term_code, unit_id, sent_at::VARCHAR FROM report",
+        "SELECT r.id, r.template_code, r.term_code, i.unit_id, r.sent_at::VARCHAR"
+        " FROM report r JOIN work_item i ON i.id = r.id",
     ),
     "report_cell": (
         "report_id INTEGER, tab TEXT, row_key TEXT, col_key TEXT, num REAL",

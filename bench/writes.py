@@ -63,7 +63,8 @@ def _own_reports(ctx: Context) -> list[int]:
     ids = [
         r[0]
         for r in ctx.db.execute(
-            "SELECT id FROM report WHERE unit_id = ? ORDER BY id", [ctx.commune.unit_id]
+            "SELECT id FROM work_item WHERE kind = 'report' AND unit_id = ? ORDER BY id",
+            [ctx.commune.unit_id],
         )
     ]
     if not ids:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import bcrypt
 
 from core import clock
-from core.audit import record
+from core.audit import record, record_as
 from core.errors import LoginRefused, StaleVersion, ValidationError
 from core.model import Actor, AuditEntry
 from core.store import Db
@@ -105,12 +105,8 @@ def record_failure(db: Db, cccd: str, now: datetime | None = None) -> None:
         locked = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED_LOGINS else None
         db.users.set_login_state(row["id"], failed, locked)
         if locked:
-            db.audit.write(
-                AuditEntry("user", row["id"], "lock", reason="5 lần sai mật khẩu"),
-                None,
-                None,
-                None,
-                now,
+            record(
+                db, None, AuditEntry("user", row["id"], "lock", reason="5 lần sai mật khẩu"), now
             )
 
     db.atomic(tx)
@@ -125,9 +121,7 @@ def record_success(db: Db, cccd: str, now: datetime | None = None) -> None:
         if row is None:
             return
         db.users.set_login_state(row["id"], 0, None)
-        db.audit.write(
-            AuditEntry("user", row["id"], "login"), row["id"], row["full_name"], None, now
-        )
+        record_as(db, AuditEntry("user", row["id"], "login"), now, row["id"], row["full_name"])
 
     db.atomic(tx)
 

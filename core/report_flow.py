@@ -51,6 +51,10 @@ FLOW = Workflow(
         ),
     ),
     closed_states=frozenset({APPROVED}),
+    # The parent sees what was sent (the manual): a draft never sent is its unit's alone.
+    # Once sent a report stays visible above, also after a rejection (Yêu cầu chỉnh sửa): the
+    # parent sent it back and follows its correction.
+    private_states=frozenset({DRAFT}),
 )
 
 CONFIRM = {

@@ -114,19 +114,15 @@ def create(db: Db, actor: Actor, info: ReportInfo) -> int:
     fields = _clean_info(db, info)
 
     def tx(db: Db) -> int:
-        db.meta.set("report_create_serial", str(clock.now()))
+        # Two people creating the same report at once: the unique natural key of the work
+        # item refuses the second insert, `atomic` runs this again, and `find` sees the first.
         existing = db.reports.find(actor.unit_id, template.code, info.term_code)
         if existing is not None:
             raise AlreadyCreated(existing)
-        item = workflow.create(db, FLOW, actor, actor.unit_id, template.name)
+        key = db.reports.key(template.code, info.term_code)
+        item = workflow.create(db, FLOW, actor, actor.unit_id, template.name, key)
         db.reports.insert(
-            item.id,
-            {
-                **fields,
-                "template_code": template.code,
-                "term_code": info.term_code,
-                "unit_id": actor.unit_id,
-            },
+            item.id, {**fields, "template_code": template.code, "term_code": info.term_code}
         )
         return item.id
 
@@ -140,7 +136,16 @@ def _readable(db: Db, actor: Actor, report_id: int) -> dict[str, Any]:
     if rec is None:
         raise NotFound("Không tìm thấy báo cáo")
     require_in_scope(actor, db.units.get(rec["unit_id"]))
+    if not FLOW.visible(rec["state"], rec["unit_id"], actor):
+        raise NotFound("Không tìm thấy báo cáo")
     return rec
+
+
+def _visible(db: Db, actor: Actor, report_id: int) -> dict[str, Any] | None:
+    try:
+        return _readable(db, actor, report_id)
+    except DomainError:
+        return None
 
 
 def _editable(db: Db, actor: Actor, report_id: int, expected_version: int) -> dict[str, Any]:
@@ -336,7 +341,8 @@ def transition(
 
 
 def approve_many(db: Db, actor: Actor, report_ids: list[int]) -> tuple[int, list[str]]:
-    """Approve several reports, each in its own transaction; returns (approved, failures)."""
+    """Approve several reports, each in its own transaction; returns (approved, failures),
+    each failure naming a report the actor may see or saying it was not found."""
     require(actor, functions.REPORT_APPROVE)
     done, failures = 0, []
     for report_id in report_ids:
@@ -344,8 +350,13 @@ def approve_many(db: Db, actor: Actor, report_ids: list[int]) -> tuple[int, list
             transition(db, actor, report_id, "approve")
             done += 1
         except DomainError as exc:
-            rec = db.reports.get(report_id)
-            failures.append(f"{rec['unit_name'] if rec else report_id}: {exc}")
+            # Only what the actor may see is named: an id out of scope, or a draft of another
+            # unit, reads exactly like an id that does not exist.
+            rec = _visible(db, actor, report_id)
+            if rec is None:
+                failures.append(f"Báo cáo số {report_id}: Không tìm thấy báo cáo")
+            else:
+                failures.append(f"{rec['unit_name']}: {exc}")
     return done, failures
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import auth, clock, demo, report_types, settings
+from core import audit, auth, clock, demo, report_types, settings
 from core.errors import ConfigError
 from core.model import AuditEntry
 from core.store import Db
@@ -78,7 +78,7 @@ def _create_root_and_admin(db: Db) -> FirstAdmin:
             must_change_password=True,
         )
         db.meta.set("mode", "production")
-        db.audit.write(AuditEntry("user", user_id, "bootstrap"), None, None, None, now)
+        audit.record(db, None, AuditEntry("user", user_id, "bootstrap"), now)
         return FirstAdmin(ROOT_ADMIN_CCCD, password)
 
     return db.atomic(tx)

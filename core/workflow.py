@@ -46,15 +46,19 @@ class Workflow:
     state_labels: dict[str, str]
     transitions: tuple[Transition, ...]
     closed_states: frozenset[str] = frozenset()
+    # States in which only the owning unit may see the item (a draft never sent): to anyone
+    # else it does not exist, in reads and in actions alike.
+    private_states: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.initial_state not in self.state_labels:
             raise ValueError(f"{self.kind}: unknown initial state {self.initial_state}")
-        if not self.closed_states <= self.state_labels.keys():
-            raise ValueError(
-                f"{self.kind}: unknown closed states "
-                f"{sorted(self.closed_states - self.state_labels.keys())}"
-            )
+        for name, states in (("closed", self.closed_states), ("private", self.private_states)):
+            if not states <= self.state_labels.keys():
+                raise ValueError(
+                    f"{self.kind}: unknown {name} states "
+                    f"{sorted(states - self.state_labels.keys())}"
+                )
         seen: set[tuple[str, str]] = set()
         for t in self.transitions:
             key = (t.state, t.action)
@@ -71,6 +75,10 @@ class Workflow:
 
     def label(self, state: str) -> str:
         return self.state_labels.get(state, state)
+
+    def visible(self, state: str, owner_id: int, actor: Actor) -> bool:
+        """Whether the actor, already known to hold the owner in scope, may see the item."""
+        return state not in self.private_states or owner_id == actor.unit_id
 
 
 def position(actor: Actor, owner: Unit) -> str | None:
@@ -93,15 +101,20 @@ def available_actions(
     ]
 
 
-def create(db: Db, flow: Workflow, actor: Actor, unit_id: int, title: str) -> WorkItem:
-    """A new item in the workflow's initial state, owned by the actor's own unit."""
+def create(
+    db: Db, flow: Workflow, actor: Actor, unit_id: int, title: str, dedupe_key: str | None = None
+) -> WorkItem:
+    """A new item in the workflow's initial state, owned by the actor's own unit; at most one
+    per unit carries a given ``dedupe_key`` (the database enforces it)."""
     title = clean(title, "Tiêu đề", required=True, max_len=300)
     if unit_id != actor.unit_id:
         raise PermissionDenied("Chỉ đơn vị của bạn mới tạo được mục này")
 
     def tx(db: Db) -> WorkItem:
         now = clock.now()
-        item_id = db.items.insert(flow.kind, unit_id, title, flow.initial_state, actor.user_id, now)
+        item_id = db.items.insert(
+            flow.kind, unit_id, title, flow.initial_state, actor.user_id, now, dedupe_key
+        )
         record(
             db, actor, AuditEntry(flow.kind, item_id, "create", to_state=flow.initial_state), now
         )
@@ -127,6 +140,8 @@ def apply(
         if item is None or item.kind != flow.kind:
             raise NotFound("Không tìm thấy mục cần xử lý")
         owner = require_in_scope(actor, db.units.get(item.unit_id))
+        if not flow.visible(item.state, owner.id, actor):
+            raise NotFound("Không tìm thấy mục cần xử lý")
         if expected_version is not None and item.version != expected_version:
             raise StaleVersion()
         step = flow.find(item.state, action)

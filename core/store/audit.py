@@ -1,4 +1,9 @@
-"""The audit trail: one row for every change, written inside the change's transaction."""
+"""The audit trail: one row for every change, written inside the change's transaction.
+
+`COLUMNS` is the shape of a row, defined here once: `write` (what `core.audit.record` uses)
+and `write_rows` (the demo seeds, which write thousands of rows in one statement) both insert
+exactly these columns, so a seeded row and a recorded one cannot drift apart.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,22 @@ from core.model import AuditEntry
 
 if TYPE_CHECKING:
     from core.store.db import Db
+
+
+COLUMNS = (
+    "at_time",
+    "actor_user_id",
+    "actor_name",
+    "actor_unit_id",
+    "entity",
+    "entity_id",
+    "action",
+    "from_state",
+    "to_state",
+    "reason",
+    "detail",
+)
+_NAMES = ", ".join(COLUMNS)
 
 
 class AuditRepo:
@@ -26,9 +47,7 @@ class AuditRepo:
         at: Any,
     ) -> None:
         self.db.execute(
-            "INSERT INTO audit_log (at_time, actor_user_id, actor_name, actor_unit_id, entity,"
-            " entity_id, action, from_state, to_state, reason, detail)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO audit_log ({_NAMES}) VALUES ({', '.join('?' * len(COLUMNS))})",
             [
                 at,
                 actor_user_id,
@@ -42,6 +61,13 @@ class AuditRepo:
                 entry.reason,
                 json.dumps(entry.detail, ensure_ascii=False, default=str) if entry.detail else None,
             ],
+        )
+
+    def write_rows(self, select_sql: str, params: Any = None) -> None:
+        """Many rows at once: ``select_sql`` must name every column of `COLUMNS` (NULL where
+        there is nothing to say; ``detail`` as JSON text), or the statement fails."""
+        self.db.execute(
+            f"INSERT INTO audit_log ({_NAMES}) SELECT {_NAMES} FROM ({select_sql})", params
         )
 
     def history(self, entity: str, entity_id: int) -> pl.DataFrame:

@@ -21,10 +21,9 @@ WITH owed AS (
          AND list_contains(t.levels, u.level_code)
     WHERE starts_with(u.path, $scope) AND u.id <> $scope_id AND u.active
 ), status AS (
-    SELECT o.*, i.state, r.sent_at
-    FROM owed o LEFT JOIN report r ON r.unit_id = o.unit_id
-         AND r.template_code = o.template_code AND r.term_code = $term
-    LEFT JOIN work_item i ON i.id = r.id
+    SELECT o.*, i.state
+    FROM owed o LEFT JOIN work_item i ON i.kind = 'report' AND i.unit_id = o.unit_id
+         AND i.dedupe_key = report_key(o.template_code, $term)
 )
 """
 _TALLY = (
@@ -95,9 +94,9 @@ class DashboardRepo:
             """
             SELECT u.name AS unit_name, u.code, i.state, c.num AS value
             FROM unit u
-            LEFT JOIN report r ON r.unit_id = u.id AND r.template_code = $template
-                 AND r.term_code = $term
-            LEFT JOIN work_item i ON i.id = r.id AND i.state IN (SELECT unnest($counted))
+            LEFT JOIN work_item i ON i.kind = 'report' AND i.unit_id = u.id
+                 AND i.dedupe_key = report_key($template, $term)
+                 AND i.state IN (SELECT unnest($counted))
             LEFT JOIN report_cell c ON c.report_id = i.id AND c.tab = $tab
                  AND c.row_key = $row AND c.col_key = $col
             WHERE starts_with(u.path, $scope) AND u.id <> $scope_id AND u.active

@@ -13,12 +13,24 @@ if TYPE_CHECKING:
 
 KIND = "report"
 _REPORT = (
-    "SELECT r.id, r.template_code, r.term_code, r.unit_id, r.report_date, r.creator_name,"
+    "SELECT r.id, r.template_code, r.term_code, i.unit_id, r.report_date, r.creator_name,"
     " r.organizer, r.provincial_organizer, r.saved_tabs, r.sent_at, r.approved_at,"
     " r.last_reason, i.state, i.version, i.updated_at, u.name AS unit_name,"
     " t.name AS template_name, tm.name AS term_name "
-    "FROM report r JOIN work_item i ON i.id = r.id JOIN unit u ON u.id = r.unit_id "
+    "FROM report r JOIN work_item i ON i.id = r.id JOIN unit u ON u.id = i.unit_id "
     "JOIN report_template t ON t.code = r.template_code JOIN term tm ON tm.code = r.term_code "
+)
+
+# The report of type ? and term ? that unit ``u`` owns, if any: one probe of the natural-key
+# index of the work items. Drafts stay private to their unit, so the lists an ancestor reads
+# (`_OWNED_SENT`) see a draft as a report not sent yet.
+_OWNED = (
+    " LEFT JOIN work_item i ON i.kind = 'report' AND i.unit_id = u.id"
+    " AND i.dedupe_key = report_key(?, ?) LEFT JOIN report r ON r.id = i.id"
+)
+_OWNED_SENT = (
+    " LEFT JOIN work_item i ON i.kind = 'report' AND i.unit_id = u.id"
+    " AND i.dedupe_key = report_key(?, ?) AND i.state <> 'DRAFT' LEFT JOIN report r ON r.id = i.id"
 )
 
 
@@ -62,15 +74,20 @@ class ReportRepo:
         )
 
     # -- one report ---------------------------------------------------------------------
+    def key(self, template_code: str, term_code: str) -> str:
+        """The natural key a report's work item carries: one report per unit, type and term
+        is the unique index over (kind, unit, key). Built by the SQL macro every query uses."""
+        return self.db.scalar("SELECT report_key(?, ?)", [template_code, term_code])
+
     def insert(self, report_id: int, fields: dict[str, Any]) -> None:
+        """The report's own fields; its owner is the unit of its work item."""
         self.db.execute(
-            "INSERT INTO report (id, template_code, term_code, unit_id, report_date,"
-            " creator_name, organizer, provincial_organizer) VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO report (id, template_code, term_code, report_date,"
+            " creator_name, organizer, provincial_organizer) VALUES (?,?,?,?,?,?,?)",
             [
                 report_id,
                 fields["template_code"],
                 fields["term_code"],
-                fields["unit_id"],
                 fields["report_date"],
                 fields["creator_name"],
                 fields["organizer"],
@@ -87,9 +104,30 @@ class ReportRepo:
 
     def find(self, unit_id: int, template_code: str, term_code: str) -> int | None:
         return self.db.scalar(
-            "SELECT id FROM report WHERE unit_id = ? AND template_code = ? AND term_code = ?",
-            [unit_id, template_code, term_code],
+            "SELECT id FROM work_item WHERE kind = ? AND unit_id = ?"
+            " AND dedupe_key = report_key(?, ?)",
+            [KIND, unit_id, template_code, term_code],
         )
+
+    def handed_over(self, unit_ids: list[int]) -> list[dict[str, Any]]:
+        """The reports a merge hands to the surviving unit: those still open and those of an
+        active term (an approved report of the current round counts for the new unit); an
+        approved report of a past term stays where it was made."""
+        return self.db.rows(
+            "SELECT i.id, i.unit_id, r.template_code, r.term_code, i.state, i.updated_at"
+            " FROM work_item i JOIN report r ON r.id = i.id JOIN term tm ON tm.code = r.term_code"
+            " WHERE i.unit_id IN (SELECT unnest(?)) AND (i.is_open OR tm.active) ORDER BY i.id",
+            [unit_ids],
+        )
+
+    def held(self, unit_id: int) -> set[tuple[str, str]]:
+        """(type, term) of every report the unit owns."""
+        rows = self.db.execute(
+            "SELECT r.template_code, r.term_code FROM work_item i JOIN report r ON r.id = i.id"
+            " WHERE i.kind = ? AND i.unit_id = ?",
+            [KIND, unit_id],
+        )
+        return {(t, term) for t, term in rows}
 
     def update(self, report_id: int, **fields: Any) -> None:
         sets = ", ".join(f"{k} = ?" for k in fields)
@@ -126,7 +164,7 @@ class ReportRepo:
         " FROM report r JOIN work_item i ON i.id = r.id"
         " JOIN report_template t ON t.code = r.template_code"
         " JOIN term tm ON tm.code = r.term_code"
-        " WHERE r.unit_id = ? AND (? = '' OR r.term_code = ?)"
+        " WHERE i.unit_id = ? AND (? = '' OR r.term_code = ?)"
         " AND (? = '' OR r.template_code = ?) AND (? = '' OR i.state = ?)"
     )
 
@@ -143,11 +181,11 @@ class ReportRepo:
         return frame, total
 
     _QUEUE = (
-        " FROM report r JOIN work_item i ON i.id = r.id JOIN unit u ON u.id = r.unit_id"
+        " FROM report r JOIN work_item i ON i.id = r.id JOIN unit u ON u.id = i.unit_id"
         " JOIN report_template t ON t.code = r.template_code"
         " JOIN term tm ON tm.code = r.term_code"
         " WHERE u.parent_id = ? AND i.state <> 'DRAFT'"
-        " AND (? IS NULL OR r.unit_id = ?) AND (? = '' OR r.template_code = ?)"
+        " AND (? IS NULL OR i.unit_id = ?) AND (? = '' OR r.template_code = ?)"
         " AND (? = '' OR i.state = ?)"
     )
 
@@ -175,7 +213,7 @@ class ReportRepo:
     def returned(self, unit_id: int) -> list[dict[str, Any]]:
         """The unit's reports sent back for changes, with the reason, newest first."""
         return self.db.rows(
-            _REPORT + "WHERE r.unit_id = ? AND i.state = 'CHANGES_REQUESTED' "
+            _REPORT + "WHERE i.unit_id = ? AND i.state = 'CHANGES_REQUESTED' "
             "ORDER BY i.updated_at DESC",
             [unit_id],
         )
@@ -184,7 +222,7 @@ class ReportRepo:
         """template code -> (report id, state) of the unit's reports in the term."""
         rows = self.db.execute(
             "SELECT r.template_code, r.id, i.state FROM report r JOIN work_item i ON i.id = r.id"
-            " WHERE r.unit_id = ? AND r.term_code = ?",
+            " WHERE i.unit_id = ? AND r.term_code = ?",
             [unit_id, term],
         )
         return {code: (rid, state) for code, rid, state in rows}
@@ -211,9 +249,7 @@ class ReportRepo:
             "SELECT count(*), count(*) FILTER (WHERE i.state IN (SELECT unnest(?))),"
             " count(*) FILTER (WHERE i.state IN (SELECT unnest(?))"
             "  AND (?::DATE IS NULL OR r.sent_at::DATE <= ?::DATE))"
-            " FROM unit u LEFT JOIN report r ON r.unit_id = u.id AND r.template_code = ?"
-            " AND r.term_code = ? LEFT JOIN work_item i ON i.id = r.id"
-            " WHERE starts_with(u.path, ?) AND u.id <> ? AND u.active"
+            " FROM unit u" + _OWNED + " WHERE starts_with(u.path, ?) AND u.id <> ? AND u.active"
             " AND list_contains(?, u.level_code)",
             [counted, counted, deadline, deadline, template, term, scope_path, scope_id, levels],
         )[0]
@@ -227,13 +263,14 @@ class ReportRepo:
         levels: list[str],
         deadline: Any,
     ) -> pl.DataFrame:
-        """Every unit expected to send, with its report (if any), shallowest first."""
+        """Every unit expected to send, with its report once sent (a draft is private to its
+        unit and shows here as not sent), shallowest first."""
         return self.db.frame(
             "SELECT u.id AS unit_id, u.name AS unit_name, u.code, r.id AS report_id, i.state,"
             " r.sent_at, r.sent_at::DATE <= ?::DATE AS on_time"
-            " FROM unit u LEFT JOIN report r ON r.unit_id = u.id"
-            " AND r.template_code = ? AND r.term_code = ? LEFT JOIN work_item i ON i.id = r.id"
-            " WHERE starts_with(u.path, ?) AND u.id <> ? AND u.active"
+            " FROM unit u"
+            + _OWNED_SENT
+            + " WHERE starts_with(u.path, ?) AND u.id <> ? AND u.active"
             " AND list_contains(?, u.level_code) ORDER BY u.depth, u.code",
             [deadline, template, term, scope_path, scope_id, levels],
         )
@@ -253,7 +290,7 @@ class ReportRepo:
         return self.db.execute(
             "WITH sums AS (SELECT c.cell_key, sum(c.num) AS total FROM report_cell c"
             " JOIN report r ON r.id = c.report_id JOIN work_item i ON i.id = r.id"
-            " JOIN unit u ON u.id = r.unit_id"
+            " JOIN unit u ON u.id = i.unit_id"
             " WHERE r.template_code = ? AND r.term_code = ? AND i.state IN (SELECT unnest(?))"
             " AND starts_with(u.path, ?) AND u.id <> ? AND u.active AND c.num IS NOT NULL"
             " GROUP BY c.cell_key),"

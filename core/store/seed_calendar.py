@@ -80,14 +80,15 @@ def seed_calendar(db: Db, now: datetime, spare_codes: list[str], people: list[st
         """,
         {"term": TERM},
     )
-    db.execute(
+    db.audit.write_rows(
         """
-        INSERT INTO audit_log (at_time, actor_user_id, actor_name, actor_unit_id, entity,
-                               entity_id, action, reason, detail)
-        SELECT least(chosen_at, $now), NULL, $people[(1 + h % len($people))::BIGINT], unit_id,
-               'congress', id, 'choose', reason,
+        SELECT least(chosen_at, $now) AS at_time, NULL AS actor_user_id,
+               $people[(1 + h % len($people))::BIGINT] AS actor_name, unit_id AS actor_unit_id,
+               'congress' AS entity, id AS entity_id, 'choose' AS action, NULL AS from_state,
+               NULL AS to_state, reason,
                json_object('from', NULL, 'to', strftime(held_on, '%Y-%m-%d'),
                            'time', left(start_time::VARCHAR, 5), 'venue', venue)::VARCHAR
+                   AS detail
         FROM seed_congress_ids
         """,
         {"now": now, "people": people},

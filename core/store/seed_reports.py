@@ -52,10 +52,11 @@ def seed_reports(
     )
     db.execute("""
         INSERT INTO work_item (id, kind, unit_id, title, state, is_open, version, created_at,
-                               updated_at)
+                               updated_at, dedupe_key)
         SELECT id, 'report', unit_id, name, state, state <> 'APPROVED', 1,
                made_on::TIMESTAMP + INTERVAL 9 HOUR,
-               made_on::TIMESTAMP + INTERVAL 9 HOUR + to_days((roll % 20)::INTEGER)
+               made_on::TIMESTAMP + INTERVAL 9 HOUR + to_days((roll % 20)::INTEGER),
+               report_key(template_code, term)
         FROM (SELECT *, CASE WHEN roll < 5 + lag THEN 'DRAFT'
                              WHEN roll < 5 + lag + (87 - lag) / 2 THEN 'PENDING'
                              WHEN roll < 92 THEN 'APPROVED' ELSE 'CHANGES_REQUESTED' END
@@ -63,10 +64,10 @@ def seed_reports(
     """)
     db.execute(
         """
-        INSERT INTO report (id, template_code, term_code, unit_id, report_date, creator_name,
+        INSERT INTO report (id, template_code, term_code, report_date, creator_name,
                             organizer, provincial_organizer, saved_tabs, sent_at, approved_at,
                             last_reason)
-        SELECT s.id, s.template_code, s.term, s.unit_id, s.made_on,
+        SELECT s.id, s.template_code, s.term, s.made_on,
                (?)[(1 + hash(s.unit_id) % len(?))::BIGINT], 'Ban Tổ chức ' || u.name, NULL,
                (SELECT list(DISTINCT tab) FROM seed_base b WHERE b.template = s.template_code),
                CASE WHEN i.state <> 'DRAFT' THEN i.updated_at - INTERVAL 1 DAY END,
@@ -86,11 +87,10 @@ def seed_reports(
         FROM seed_report s JOIN keyed b ON b.template = s.template_code
              AND b.variant = s.variant
     """)
-    db.execute("""
-        INSERT INTO audit_log (at_time, actor_user_id, actor_name, actor_unit_id, entity,
-                               entity_id, action, from_state, to_state, reason)
-        SELECT at_time, NULL, actor_name, actor_unit, 'report', id, action, from_state,
-               to_state, reason FROM (
+    db.audit.write_rows("""
+        SELECT at_time, NULL AS actor_user_id, actor_name, actor_unit AS actor_unit_id,
+               'report' AS entity, id AS entity_id, action, from_state, to_state, reason,
+               NULL AS detail FROM (
             SELECT i.created_at AS at_time, r.creator_name AS actor_name,
                    i.unit_id AS actor_unit, i.id, 'create' AS action, NULL AS from_state,
                    'DRAFT' AS to_state, NULL AS reason, 1 AS seq

@@ -62,7 +62,7 @@ def test_saving_an_empty_tab_lists_the_cells_and_saves_nothing(app, demo_store):
 def pending_from_ba_dinh(db) -> int:
     return db.scalar(
         "SELECT r.id FROM report r JOIN work_item i ON i.id = r.id JOIN unit u ON"
-        " u.id = r.unit_id JOIN unit p ON p.id = u.parent_id WHERE p.code = '01001000'"
+        " u.id = i.unit_id JOIN unit p ON p.id = u.parent_id WHERE p.code = '01001000'"
         " AND i.state = 'PENDING' ORDER BY r.id LIMIT 1"
     )
 

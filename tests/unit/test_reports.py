@@ -11,6 +11,7 @@ import pytest
 from core import functions, report_queries, report_types, reports
 from core.errors import (
     Conflict,
+    NotFound,
     PermissionDenied,
     StaleVersion,
     TransitionNotAllowed,
@@ -112,7 +113,8 @@ def test_every_state_action_and_position_is_allowed_exactly_as_the_table_says(
         assert after.state == FLOW.find(state, action).new_state
         assert after.version == before.version + 1
     else:
-        with pytest.raises((PermissionDenied, Conflict, ValidationError, TransitionNotAllowed)):
+        refusals = (PermissionDenied, NotFound, Conflict, ValidationError, TransitionNotAllowed)
+        with pytest.raises(refusals):
             reports.transition(db, actor, report_id, action, reason="Bổ sung số liệu")
         assert db.items.get(report_id) == before
 
@@ -221,7 +223,7 @@ def test_only_a_draft_is_deleted_and_the_audit_keeps_it(db, tree, tpl):
 
 
 def test_a_sibling_cannot_read_the_report(db, tree, tpl):
-    report_id = new_report(db, tree.ba_dinh_cs1)
+    report_id = new_report(db, tree.ba_dinh_cs1, state=PENDING)
     with pytest.raises(PermissionDenied):
         reports.detail(db, actor_at(tree.ba_dinh_cs2, *ALL), report_id)
     assert reports.detail(db, actor_at(tree.hn, *ALL), report_id).record["id"] == report_id

@@ -29,9 +29,9 @@ from core import (
     users,
 )
 from core.calendar_queries import Filter
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.model import Actor, Unit
-from core.report_flow import COUNTED
+from core.report_flow import COUNTED, DRAFT
 from core.reports import READERS
 from tests.scope_world import LEVELS, ON, PROOF, Spec, World, actors, built, inside, may, specs
 from tests.strategies import GOOD_CELLS, OTHER_CODE, TAB, TEMPLATE_CODE, TERM, snapshot
@@ -158,17 +158,29 @@ def check_report_reads(world: World, actor: Actor, seen: Seen) -> None:
     )
     if agg is not None:
         assert set(agg.contributors["unit_id"]) == {u.id for u in seen.below}
+        shown = agg.contributors.filter(agg.contributors["report_id"].is_not_null())
+        assert DRAFT not in set(shown["state"]), "a subordinate's draft reached the lookup"
         assert agg.counted == len(seen.counted)
         total = agg.values.get(TAB, {}).get(("tong", "so"), 0)
         good = GOOD_CELLS[("tong", "so")]
         assert good * len(seen.counted) <= total <= good * seen.counted_any
     for report_id in world.report_ids:
-        rec = db.reports.get(report_id)
-        if not may(actor, *READERS) or not inside(world.unit(rec["unit_id"]), actor):
-            with pytest.raises(PermissionDenied):
-                reports.detail(db, actor, report_id)
-        else:
-            assert reports.detail(db, actor, report_id).record["id"] == report_id
+        check_one_report(world, actor, report_id)
+
+
+def check_one_report(world: World, actor: Actor, report_id: int) -> None:
+    """Out of scope: refused; a draft of another unit: as if it did not exist (the parent sees
+    what was sent); otherwise the report and its workbook."""
+    db, rec = world.db, world.db.reports.get(report_id)
+    if not may(actor, *READERS) or not inside(world.unit(rec["unit_id"]), actor):
+        with pytest.raises(PermissionDenied):
+            reports.detail(db, actor, report_id)
+    elif rec["state"] == DRAFT and rec["unit_id"] != actor.unit_id:
+        for call in (reports.detail, reports.excel):
+            with pytest.raises(NotFound, match="Không tìm thấy báo cáo"):
+                call(db, actor, report_id)
+    else:
+        assert reports.detail(db, actor, report_id).record["id"] == report_id
 
 
 def check_dashboard_reads(world: World, actor: Actor, seen: Seen) -> None:

@@ -47,10 +47,10 @@ OUTSIDE = {
     "WHERE NOT starts_with(u.path, $scope)",
     "work_item": "SELECT i.* FROM work_item i JOIN unit u ON u.id = i.unit_id "
     "WHERE NOT starts_with(u.path, $scope)",
-    "report": "SELECT r.* FROM report r JOIN unit u ON u.id = r.unit_id "
-    "WHERE NOT starts_with(u.path, $scope)",
-    "report_cell": "SELECT c.* FROM report_cell c JOIN report r ON r.id = c.report_id "
-    "JOIN unit u ON u.id = r.unit_id WHERE NOT starts_with(u.path, $scope)",
+    "report": "SELECT r.* FROM report r JOIN work_item i ON i.id = r.id "
+    "JOIN unit u ON u.id = i.unit_id WHERE NOT starts_with(u.path, $scope)",
+    "report_cell": "SELECT c.* FROM report_cell c JOIN work_item i ON i.id = c.report_id "
+    "JOIN unit u ON u.id = i.unit_id WHERE NOT starts_with(u.path, $scope)",
     "congress": "SELECT c.* FROM congress c JOIN unit u ON u.id = c.unit_id "
     "WHERE NOT starts_with(u.path, $scope)",
 }

@@ -127,6 +127,11 @@ def test_workflow_with_an_undeclared_closed_state_is_refused() -> None:
         Workflow("x", "DRAFT", {"DRAFT": "a"}, (), closed_states=frozenset({"DONE"}))
 
 
+def test_workflow_with_an_undeclared_private_state_is_refused() -> None:
+    with pytest.raises(ValueError, match="private"):
+        Workflow("x", "DRAFT", {"DRAFT": "a"}, (), private_states=frozenset({"SECRET"}))
+
+
 @pytest.mark.parametrize("by", [frozenset(), frozenset({"grandparent"})])
 def test_workflow_with_a_transition_nobody_valid_may_take_is_refused(by: frozenset) -> None:
     bad = (Transition("DRAFT", "send", "DRAFT", "Gửi", by, CREATE),)
