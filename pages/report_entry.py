@@ -21,8 +21,8 @@ STATES = {"": "Tất cả trạng thái", **FLOW.state_labels}
 
 
 def version_key(report_id: int) -> str:
-    """Every form of one open report (information, tabs, upload, send) shares the version
-    the report had when it was opened."""
+    """The tabs, the upload and the send or delete of one open report share the version the
+    report had when it was opened; the information dialog keeps its own from its opening."""
     return f"report_{report_id}"
 
 
@@ -94,10 +94,9 @@ def confirm_dialog(report_id: int) -> None:
 @st.dialog("Chỉnh sửa thông tin chung", width="large", on_dismiss=dialogs.close)
 def info_dialog(report_id: int) -> None:
     rec = reports.detail(db, actor, report_id).record
-    key = version_key(report_id)
-    version = versions.opened_version(key, rec["version"])
-    versions.stale_notice(key, "dialog")
-    form = versions.draft_key(key, "thong_tin_chung")
+    version = dialogs.opened_version(rec["version"])
+    versions.stale_notice(dialogs.VERSION)
+    form = dialogs.draft_key("thong_tin_chung")
     with st.form(form):
         when = st.date_input(
             "Ngày tạo báo cáo *",
@@ -122,11 +121,11 @@ def info_dialog(report_id: int) -> None:
     info = reports.ReportInfo(
         rec["template_code"], rec["term_code"], when, creator, organizer, provincial
     )
-    if versions.attempt(
-        key,
+    if dialogs.attempt(
         lambda: reports.update_info(db, actor, report_id, info, version),
         "Cập nhật thông tin chung thành công",
     ):
+        versions.saved_over(version_key(report_id), version)
         dialogs.finish()
 
 

@@ -40,6 +40,14 @@ def forget(key: str) -> None:
     _kept(STALE).pop(key, None)
 
 
+def saved_over(key: str, old: int) -> None:
+    """This session saved the item over version ``old`` from another form: if ``key`` was
+    opened at that same version, it follows the save instead of refusing its own session's
+    next write; opened at an older one, someone else wrote in between and it stays stale."""
+    if _kept(OPENED).get(key) == old:
+        forget(key)
+
+
 def reload(key: str) -> None:
     """ "Tải lại": take the newest version and start the draft again from the stored data."""
     forget(key)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -33,25 +34,49 @@ def browser(server: str, chromium_path: str) -> Iterator:
         launched.close()
 
 
-@pytest.fixture
-def two(browser, server: str, tmp_path) -> Iterator[tuple]:
+def open_sessions(browser, server: str) -> list:
     """Two separate sessions (own cookies, own Streamlit session) on the app."""
-    contexts = [
-        browser.new_context(viewport={"width": 1440, "height": 1000}, locale="vi-VN")
-        for _ in range(2)
-    ]
     pages = []
-    for context in contexts:
+    for _ in range(2):
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="vi-VN")
         tab = context.new_page()
         tab.set_default_timeout(120_000)
         tab.goto(server)
         # one after the other: the first session on a new database builds the demo data
         tab.get_by_label("Số căn cước công dân").first.wait_for()
         pages.append(tab)
-    yield tuple(pages)
-    for i, (context, tab) in enumerate(zip(contexts, pages, strict=True)):
-        tab.screenshot(path=str(tmp_path / f"session_{i}.png"))
-        context.close()
+    return pages
+
+
+def close_sessions(pages: list, folder: Path) -> None:
+    for i, tab in enumerate(pages):
+        tab.screenshot(path=str(folder / f"session_{i}.png"))
+        tab.context.close()
+
+
+@pytest.fixture
+def admins(browser, server: str, tmp_path: Path) -> Iterator[list]:
+    pages = open_sessions(browser, server)
+    yield pages
+    close_sessions(pages, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def on_report(browser, server: str, tmp_path_factory) -> Iterator[list]:
+    """Two sessions of the grassroots unit on its draft report, every tab filled from a file
+    (so that a tab can be saved)."""
+    folder = tmp_path_factory.mktemp("two_sessions")
+    pages = open_sessions(browser, server)
+    first, second = pages
+    open_report(first)
+    first.get_by_text("Excel: tải báo cáo, mẫu trống, nhập từ tệp").click()
+    first.locator("input[type=file]").set_input_files(filled_form(folder))
+    wait_idle(first)
+    click(first, "Nhập số liệu từ tệp")
+    seen(first, "Đã nhập số liệu từ tệp Excel")
+    open_report(second)
+    yield pages
+    close_sessions(pages, folder)
 
 
 def click(page, name: str, scope=None) -> None:
@@ -84,8 +109,8 @@ def open_unit_form(page) -> object:
     return page.get_by_role("dialog").get_by_label("Địa chỉ chi tiết *")
 
 
-def test_two_admins_edit_one_unit_and_the_second_is_told_to_reload(two):
-    first, second = two
+def test_two_admins_edit_one_unit_and_the_second_is_told_to_reload(admins):
+    first, second = admins
     mine, theirs = open_unit_form(first), open_unit_form(second)
     theirs.fill("Số 2 phố Người Khác")
     click(second, "Lưu", second.get_by_role("dialog"))
@@ -106,10 +131,10 @@ def test_two_admins_edit_one_unit_and_the_second_is_told_to_reload(two):
 # -- a report: its general information and a tab grid ----------------------------------------
 
 
-def filled_form(tmp_path) -> str:
+def filled_form(folder: Path) -> str:
     template = templates.load_file(TEMPLATE_DIR / REPORT_FILE)
     values = {tab.key: valid_values(tab, random.Random(11)) for tab in template.tabs}
-    path = tmp_path / "tien_do.xlsx"
+    path = folder / "tien_do.xlsx"
     path.write_bytes(report_excel.report_workbook(template, values, [template.name.upper()]))
     return str(path)
 
@@ -137,10 +162,8 @@ def save_info(page) -> None:
     click(page, "Lưu", page.get_by_role("dialog"))
 
 
-def test_two_sessions_edit_one_reports_general_information(two):
-    first, second = two
-    open_report(first)
-    open_report(second)
+def test_two_sessions_edit_one_reports_general_information(on_report):
+    first, second = on_report
     mine, theirs = organizer_field(first), organizer_field(second)
     theirs.fill("Ban Tổ chức người khác")
     save_info(second)
@@ -176,16 +199,8 @@ def type_in_a_cell(page, text: str) -> None:
     wait_idle(page)
 
 
-def test_two_sessions_on_one_report_tab_and_the_grid_keeps_the_typing(two, tmp_path):
-    first, second = two
-    open_report(first)
-    first.get_by_text("Excel: tải báo cáo, mẫu trống, nhập từ tệp").click()
-    first.locator("input[type=file]").set_input_files(filled_form(tmp_path))
-    wait_idle(first)
-    click(first, "Nhập số liệu từ tệp")
-    seen(first, "Đã nhập số liệu từ tệp Excel")
-    open_report(second)
-
+def test_two_sessions_on_one_report_tab_and_the_grid_keeps_the_typing(on_report):
+    first, second = on_report
     type_in_a_cell(first, "4321")
     assert "4321" in grid_cells(first)
     theirs = organizer_field(second)

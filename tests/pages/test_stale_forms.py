@@ -197,6 +197,25 @@ def test_report_information_after_someone_else_saved_is_refused_and_kept(
     assert demo_store.db().reports.get(draft_report)["organizer"] == "Ban Tổ chức của tôi"
 
 
+def test_my_own_information_save_does_not_make_my_tab_stale(app, demo_store, draft_report):
+    at = click(open_report(app, draft_report), "Chỉnh sửa")
+    field(at, "Ban tổ chức *").input("Ban Tổ chức của tôi")
+    at = click(info_save(at), "Lưu")
+    assert not errors(at)
+    assert any(t.startswith("Đã lưu") for t in toasts(at))
+
+
+def test_a_tab_opened_before_someone_elses_save_stays_stale_after_my_information_save(
+    app, demo_store, staff, draft_report
+):
+    at = open_report(app, draft_report)
+    someone_else_edits_the_report(demo_store.db(), staff, draft_report)
+    at = click(at, "Chỉnh sửa")
+    field(at, "Ban tổ chức *").input("Ban Tổ chức của tôi")
+    at = click(info_save(at), "Lưu")
+    assert STALE in errors(at)
+
+
 def first_cell_title(demo_store, staff: Actor, report_id: int) -> tuple[int, str]:
     """The row index and column title of an editable cell of the first tab."""
     tab = reports.detail(demo_store.db(), staff, report_id).template.tabs[0]
