@@ -28,7 +28,7 @@ def close() -> None:
     st.session_state.pop(OPEN, None)
 
 
-def opened_version(current: int) -> int:
+def opened_version(current: int | None) -> int | None:
     """The version of the open dialog's item when the dialog opened."""
     return versions.opened_version(VERSION, current)
 

@@ -29,8 +29,9 @@ def _kept(name: str) -> dict:
     return st.session_state.setdefault(name, {})
 
 
-def opened_version(key: str, current: int) -> int:
-    """The version ``key`` was opened with: ``current`` the first time, the kept one after."""
+def opened_version(key: str, current: int | None) -> int | None:
+    """The version ``key`` was opened with: ``current`` the first time, the kept one after
+    (None for an item that did not exist yet when the form opened)."""
     return _kept(OPENED).setdefault(key, current)
 
 

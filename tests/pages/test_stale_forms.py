@@ -6,17 +6,25 @@ from __future__ import annotations
 
 import itertools
 import random
+from datetime import timedelta
 
 import pytest
 
-from core import clock, hierarchy, reports, users
+from core import calendar, clock, hierarchy, reports, users
 from core.access import load_actor
+from core.calendar import CongressDraft
 from core.errors import StaleVersion
 from core.model import Actor, Unit, UnitDraft, UserDraft
 from core.report_values import valid_values
 from core.store import Db
 from pages.components.report_view import column_titles
-from tests.pages.conftest import GRASSROOTS_STAFF, HANOI_ADMIN, open_page, user_id
+from tests.pages.conftest import (
+    COMMUNE_STAFF,
+    GRASSROOTS_STAFF,
+    HANOI_ADMIN,
+    open_page,
+    user_id,
+)
 
 STALE = str(StaleVersion())
 TYPE = "PT_CL_CAP_UY_CO_SO"
@@ -326,3 +334,33 @@ def test_an_account_action_after_someone_else_saved_is_refused_until_reloaded(
         assert any("Mật khẩu mới" in i.value for i in at.info)
     else:
         assert not demo_store.db().users.get(account.id).active
+
+
+# -- the congress date ------------------------------------------------------------------------
+
+
+def test_the_congress_dialog_after_someone_else_saved_is_refused_and_kept(app, demo_store):
+    db = demo_store.db()
+    commune = actor_of(demo_store, COMMUNE_STAFF)
+    hanoi = db.calendar.get("NK_2025_2030", db.units.by_code("01000000").id)["held_on"]
+    own = calendar.own(db, commune)
+    if own.congress is None or own.congress.held_on is None:
+        draft = CongressDraft(hanoi - timedelta(days=50), None, "Hội trường A", "Bổ sung")
+        calendar.choose(db, commune, draft, own.congress.version if own.congress else None)
+    at = open_dialog(app, COMMUNE_STAFF, "pages/calendar_choose.py", "choose", None)
+    current = calendar.own(db, commune).congress
+    other = CongressDraft(current.held_on, None, "Hội trường người khác", "Người khác sửa")
+    calendar.choose(db, commune, other, current.version)
+    {t.label: t for t in at.text_input}["Địa điểm"].input("Hội trường của tôi")
+    {t.label: t for t in at.text_area}["Lý do"].input("Tôi sửa")
+    at = click(at, "Xác nhận")
+    assert STALE in errors(at)
+    assert field(at, "Địa điểm").value == "Hội trường của tôi"
+    assert calendar.own(db, commune).congress.venue == "Hội trường người khác"
+    at = click(at, "Tải lại")
+    assert field(at, "Địa điểm").value == "Hội trường người khác"
+    field(at, "Địa điểm").input("Hội trường của tôi")
+    {t.label: t for t in at.text_area}["Lý do"].input("Tôi sửa")
+    at = click(at, "Xác nhận")
+    assert not errors(at)
+    assert calendar.own(db, commune).congress.venue == "Hội trường của tôi"
