@@ -142,6 +142,21 @@ def test_the_own_unit_form_shows_the_parent_facing_fields_disabled(app, hanoi_ad
     assert "Tên *" not in disabled and "Địa chỉ chi tiết *" not in disabled
 
 
+def test_the_own_unit_form_saves_a_harmless_change(app, demo_store, hanoi_admin):
+    at = open_dialog(app, HANOI_ADMIN, "pages/units.py", "update", hanoi_admin.unit_id)
+    before = demo_store.db().units.get(hanoi_admin.unit_id)
+    at.text_area[0].input("Trụ sở Thành ủy Hà Nội")
+    at = click(at, "Lưu")
+    assert "Cập nhật đơn vị thành công" in toasts(at)
+    after = demo_store.db().units.get(hanoi_admin.unit_id)
+    assert after.description == "Trụ sở Thành ủy Hà Nội"
+    assert (after.code, after.level_code, after.province) == (
+        before.code,
+        before.level_code,
+        before.province,
+    )
+
+
 # -- reports ----------------------------------------------------------------------------------
 
 
