@@ -20,6 +20,15 @@ from core.text import clean, search_text
 
 CODE_RE = re.compile(r"^[A-Za-z0-9._-]{1,20}$")
 ENTITY = "unit"
+# The form label of every field that decides how the parent counts a unit.
+PARENT_FACING = {
+    "code": "Mã",
+    "level_code": "Cấp",
+    "type_code": "Chọn loại",
+    "province": "Chọn tỉnh",
+    "district": "Chọn huyện",
+    "commune": "Chọn xã",
+}
 
 
 @dataclass(frozen=True)
@@ -230,6 +239,7 @@ def update_unit(
         fields = validate_draft(db, draft, parent, keep_id=unit.id)
         if not fields["code"]:
             fields["code"] = unit.code
+        _refuse_locked_changes(actor, unit, fields)
         _refuse_level_above_children(db, unit, fields["level_code"])
         now = clock.now()
         if not db.units.update(unit.id, fields, expected_version, now):
@@ -239,6 +249,24 @@ def update_unit(
         return db.units.get(unit.id)
 
     return db.atomic(tx)
+
+
+def locked_fields(actor: Actor, unit: Unit) -> frozenset[str]:
+    """The fields of ``unit`` that ``actor`` may not change: on the actor's own unit (when it has
+    a parent), those that decide how the parent counts it (its code, level, type and area), so
+    a unit cannot move itself out of what its parent expects. The parent's admins change them."""
+    if unit.id != actor.unit_id or unit.parent_id is None:
+        return frozenset()
+    return frozenset(PARENT_FACING)
+
+
+def _refuse_locked_changes(actor: Actor, unit: Unit, fields: dict[str, str | None]) -> None:
+    for key in sorted(locked_fields(actor, unit), key=list(PARENT_FACING).index):
+        if fields[key] != getattr(unit, key):
+            raise ValidationError(
+                PARENT_FACING[key],
+                "chỉ đơn vị cấp trên được thay đổi thông tin này của đơn vị bạn",
+            )
 
 
 def _refuse_level_above_children(db: Db, unit: Unit, level_code: str) -> None:

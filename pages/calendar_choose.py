@@ -8,7 +8,7 @@ from core import calendar, functions
 from core.calendar import STATUS_LABELS, CongressDraft, vn_date
 from core.formats import day
 from core.markup import markdown_literal
-from pages.components import dialogs, session
+from pages.components import dialogs, session, versions
 
 actor = session.require_page(functions.CALENDAR_CHOOSE)
 db = session.db()
@@ -29,29 +29,39 @@ def choose_dialog(_: int | None) -> None:
         max_value=view.term.end_date,
         format="DD/MM/YYYY",
         help="Dùng các nút ‹ › để chuyển tháng, chọn tháng và năm ở đầu lịch.",
+        key=dialogs.draft_key("held_on"),
     )
     if held_on:
         st.caption(vn_date(held_on))
     start_time = st.time_input(
-        "Giờ khai mạc", value=congress.start_time if congress else None, step=900
+        "Giờ khai mạc",
+        value=congress.start_time if congress else None,
+        step=900,
+        key=dialogs.draft_key("start_time"),
     )
-    venue = st.text_input("Địa điểm", value=(congress.venue or "") if congress else "")
+    venue = st.text_input(
+        "Địa điểm",
+        value=(congress.venue or "") if congress else "",
+        key=dialogs.draft_key("venue"),
+    )
     reason = st.text_area(
         "Lý do",
         help="Bắt buộc khi chọn một ngày đã qua hoặc thay đổi lịch của Đại hội đã tổ chức.",
+        key=dialogs.draft_key("reason"),
     )
     draft = CongressDraft(held_on, start_time, venue, reason)
-    version = view.congress.version if view.congress else None
+    version = dialogs.opened_version(view.congress.version if view.congress else None)
     success = (
         "Cập nhật lịch tổ chức Đại hội thành công"
         if congress
         else "Chọn lịch tổ chức Đại hội thành công"
     )
+    versions.stale_notice(dialogs.VERSION)
     cancel, ok = st.columns(2)
     if cancel.button("Huỷ", width="stretch"):
         dialogs.finish()
     if ok.button("Xác nhận", type="primary", width="stretch"):
-        saved = session.attempt(lambda: calendar.choose(db, actor, draft, version), success)
+        saved = dialogs.attempt(lambda: calendar.choose(db, actor, draft, version), success)
         if saved:
             st.session_state[WARNINGS] = saved.warnings
             dialogs.finish()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from core import clock, functions, report_queries, report_types, reports
-from core.errors import DomainError
+from core.errors import DomainError, StaleVersion
 from core.formats import moment, number
 from core.markup import markdown_literal
 from core.report_flow import CONFIRM, FLOW, SUCCESS
-from pages.components import dialogs, report_view, session
+from pages.components import dialogs, report_view, session, versions
 
 actor = session.require_page(functions.REPORT_CREATE)
 db = session.db()
@@ -21,7 +21,15 @@ REQUIRED = {t.code: t.name for t in report_types.required_templates(db, actor)}
 STATES = {"": "Tất cả trạng thái", **FLOW.state_labels}
 
 
+def version_key(report_id: int) -> str:
+    """The tabs, the upload and the send or delete of one open report share the version the
+    report had when it was opened; the information dialog keeps its own from its opening."""
+    return f"report_{report_id}"
+
+
 def open_report(report_id: int | None) -> None:
+    for opened in {st.session_state.get(OPEN), report_id} - {None}:
+        versions.forget(version_key(int(opened)))
     st.session_state[OPEN] = report_id
     st.session_state.pop(TAB, None)
     st.session_state.pop(ERRORS, None)
@@ -65,7 +73,9 @@ def add_dialog(_: int | None) -> None:
 
 @st.dialog("Xác nhận", on_dismiss=dialogs.close)
 def confirm_dialog(report_id: int) -> None:
-    action, version = st.session_state["report_action"]
+    action, seen = st.session_state["report_action"]
+    key = version_key(report_id)
+    version = versions.opened_version(key, seen)
     st.write(CONFIRM[action])
     if action == "delete":
 
@@ -77,18 +87,32 @@ def confirm_dialog(report_id: int) -> None:
         def act() -> None:
             reports.transition(db, actor, report_id, action, expected_version=version)
 
-    dialogs.confirm_buttons(act, SUCCESS[action], session.attempt)
+    dialogs.confirm_buttons(
+        act, SUCCESS[action], lambda a, ok: versions.attempt(key, a, ok), version_key=key
+    )
 
 
 @st.dialog("Chỉnh sửa thông tin chung", width="large", on_dismiss=dialogs.close)
 def info_dialog(report_id: int) -> None:
     rec = reports.detail(db, actor, report_id).record
-    with st.form("thong_tin_chung"):
-        when = st.date_input("Ngày tạo báo cáo *", value=rec["report_date"], format="DD/MM/YYYY")
-        creator = st.text_input("Người tạo báo cáo *", value=rec["creator_name"])
-        organizer = st.text_input("Ban tổ chức *", value=rec["organizer"])
+    version = dialogs.opened_version(rec["version"])
+    versions.stale_notice(dialogs.VERSION)
+    form = dialogs.draft_key("thong_tin_chung")
+    with st.form(form):
+        when = st.date_input(
+            "Ngày tạo báo cáo *",
+            value=rec["report_date"],
+            format="DD/MM/YYYY",
+            key=f"{form}_date",
+        )
+        creator = st.text_input(
+            "Người tạo báo cáo *", value=rec["creator_name"], key=f"{form}_creator"
+        )
+        organizer = st.text_input("Ban tổ chức *", value=rec["organizer"], key=f"{form}_org")
         provincial = st.text_input(
-            "Ban tổ chức Tỉnh (Thành) ủy", value=rec["provincial_organizer"] or ""
+            "Ban tổ chức Tỉnh (Thành) ủy",
+            value=rec["provincial_organizer"] or "",
+            key=f"{form}_provincial",
         )
         save, cancel, _ = st.columns([1, 1, 5])
         if cancel.form_submit_button("Huỷ", width="stretch"):
@@ -98,10 +122,11 @@ def info_dialog(report_id: int) -> None:
     info = reports.ReportInfo(
         rec["template_code"], rec["term_code"], when, creator, organizer, provincial
     )
-    if session.attempt(
-        lambda: reports.update_info(db, actor, report_id, info, rec["version"]),
+    if dialogs.attempt(
+        lambda: reports.update_info(db, actor, report_id, info, version),
         "Cập nhật thông tin chung thành công",
     ):
+        versions.saved_over(version_key(report_id), version)
         dialogs.finish()
 
 
@@ -166,8 +191,9 @@ def report_list() -> None:
         st.rerun()
 
 
-def entry(view: reports.ReportView) -> None:
+def entry(view: reports.ReportView, version: int) -> None:
     rec, template = view.record, view.template
+    key = version_key(rec["id"])
     keys = [t.key for t in template.tabs]
     titles = {t.key: t.title for t in template.tabs}
     current = st.session_state.get(TAB) or keys[0]
@@ -209,8 +235,9 @@ def entry(view: reports.ReportView) -> None:
             report_view.table_html(tab, view.values.get(current, {}), None, hidden),
             unsafe_allow_html=True,
         )
+    versions.stale_notice(key, "entry")
     typed = report_view.editor(
-        tab, view.values.get(current, {}), f"ed_{rec['id']}_{current}_{rec['version']}", hidden
+        tab, view.values.get(current, {}), versions.draft_key(key, f"ed_{current}"), hidden
     )
     back, save, _ = st.columns([1, 1, 5])
     if back.button("Quay lại", width="stretch"):
@@ -218,13 +245,17 @@ def entry(view: reports.ReportView) -> None:
         st.rerun()
     if save.button("Lưu", type="primary", width="stretch"):
         try:
-            reports.save_tab(db, actor, rec["id"], current, typed, rec["version"])
+            reports.save_tab(db, actor, rec["id"], current, typed, version)
         except reports.CellsInvalid as exc:
             st.session_state[ERRORS] = {current: exc.errors}
             st.rerun()
+        except StaleVersion:
+            versions.refused(key)
+            return
         except DomainError as exc:
             st.error(markdown_literal(exc))
             return
+        versions.forget(key)
         st.session_state[ERRORS] = {}
         st.session_state["_toast"] = f"Đã lưu {titles[current]}"
         nxt = keys.index(current) + 1
@@ -234,8 +265,9 @@ def entry(view: reports.ReportView) -> None:
         st.markdown(report_view.table_html(tab, typed, errors, hidden), unsafe_allow_html=True)
 
 
-def excel_tools(view: reports.ReportView) -> None:
+def excel_tools(view: reports.ReportView, version: int) -> None:
     rec = view.record
+    key = version_key(rec["id"])
     a, b = st.columns(2)
     a.download_button(
         "Tải báo cáo (Excel)",
@@ -257,11 +289,11 @@ def excel_tools(view: reports.ReportView) -> None:
             width="stretch",
         )
         upload = st.file_uploader(
-            "Tải lên mẫu đã điền (.xlsx)", type=["xlsx"], key=f"up_{rec['id']}_{rec['version']}"
+            "Tải lên mẫu đã điền (.xlsx)", type=["xlsx"], key=versions.draft_key(key, "upload")
         )
         if upload is not None and st.button("Nhập số liệu từ tệp", type="primary"):
             try:
-                reports.upload(db, actor, rec["id"], upload.getvalue(), rec["version"])
+                reports.upload(db, actor, rec["id"], upload.getvalue(), version)
             except reports.UploadRejected as exc:
                 st.error(markdown_literal(exc))
                 st.dataframe(
@@ -273,9 +305,13 @@ def excel_tools(view: reports.ReportView) -> None:
                     hide_index=True,
                 )
                 return
+            except StaleVersion:
+                versions.refused(key)
+                return
             except DomainError as exc:
                 st.error(markdown_literal(exc))
                 return
+            versions.reload(key)  # the tabs now hold the file's figures: drop what was typed
             st.session_state["_toast"] = "Đã nhập số liệu từ tệp Excel"
             st.rerun()
 
@@ -286,6 +322,7 @@ def report_detail(report_id: int) -> None:
         open_report(None)
         return
     rec = view.record
+    version = versions.opened_version(version_key(rec["id"]), rec["version"])
     st.button("← Danh sách báo cáo", on_click=open_report, args=(None,))
     st.subheader(markdown_literal(rec["template_name"]))
     report_view.reason_banner(rec)
@@ -307,7 +344,7 @@ def report_detail(report_id: int) -> None:
             width="stretch",
             key=f"act_{step.action}",
             on_click=ask,
-            args=(step.action, rec["id"], rec["version"]),
+            args=(step.action, rec["id"], version),
         )
     if rec["state"] == "DRAFT" and view.editable:
         buttons[-1].button(
@@ -315,15 +352,15 @@ def report_detail(report_id: int) -> None:
             icon=":material/delete:",
             width="stretch",
             on_click=ask,
-            args=("delete", rec["id"], rec["version"]),
+            args=("delete", rec["id"], version),
         )
     st.markdown("**Chi tiết báo cáo các cấp Đảng bộ**")
     if view.editable:
-        entry(view)
+        entry(view, version)
     else:
         report_view.show_all_tabs(view.template, view.values)
     with st.expander("Excel: tải báo cáo, mẫu trống, nhập từ tệp"):
-        excel_tools(view)
+        excel_tools(view, version)
     with st.expander("Lịch sử xử lý"):
         report_view.history_table(view.history)
 

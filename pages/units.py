@@ -8,7 +8,7 @@ import streamlit as st
 from core import functions, hierarchy, restructure
 from core.formats import number
 from core.markup import markdown_literal
-from pages.components import dialogs, session, unit_form
+from pages.components import dialogs, session, unit_form, versions
 from pages.components.pickers import unit_picker
 
 actor = session.require_page(functions.UNIT_MANAGE)
@@ -34,7 +34,7 @@ def toggle(unit_id: int) -> None:
 
 def confirm(question: str, action, success: str) -> None:
     st.markdown(question)
-    dialogs.confirm_buttons(action, success, session.attempt)
+    dialogs.confirm_buttons(action, success, dialogs.attempt)
 
 
 @st.dialog("Thêm mới đơn vị", width="large", on_dismiss=dialogs.close)
@@ -54,9 +54,12 @@ def add_dialog(parent_id: int) -> None:
 @st.dialog("Cập nhật đơn vị", width="large", on_dismiss=dialogs.close)
 def update_dialog(unit_id: int) -> None:
     unit = hierarchy.get_unit(db, actor, unit_id)
-    draft = unit_form.show(catalogs, "update_unit", unit, dialogs.finish)
-    if draft and session.attempt(
-        lambda: hierarchy.update_unit(db, actor, unit.id, draft, unit.version),
+    version = dialogs.opened_version(unit.version)
+    versions.stale_notice(dialogs.VERSION)
+    locked = hierarchy.locked_fields(actor, unit)
+    draft = unit_form.show(catalogs, dialogs.draft_key("update_unit"), unit, dialogs.finish, locked)
+    if draft and dialogs.attempt(
+        lambda: hierarchy.update_unit(db, actor, unit.id, draft, version),
         "Cập nhật đơn vị thành công",
     ):
         dialogs.finish()
@@ -65,9 +68,10 @@ def update_dialog(unit_id: int) -> None:
 @st.dialog("Xoá đơn vị", on_dismiss=dialogs.close)
 def delete_dialog(unit_id: int) -> None:
     unit = hierarchy.get_unit(db, actor, unit_id)
+    version = dialogs.opened_version(unit.version)
 
     def act() -> None:
-        hierarchy.delete_unit(db, actor, unit.id, unit.version)
+        hierarchy.delete_unit(db, actor, unit.id, version)
         st.session_state.pop(SELECTED, None)
 
     confirm(
@@ -80,10 +84,11 @@ def delete_dialog(unit_id: int) -> None:
 @st.dialog("Thay đổi trạng thái hoạt động", on_dismiss=dialogs.close)
 def active_dialog(unit_id: int) -> None:
     unit = hierarchy.get_unit(db, actor, unit_id)
+    version = dialogs.opened_version(unit.version)
     verb = "kích hoạt lại" if not unit.active else "ngừng hoạt động"
     confirm(
         f"Bạn chắc chắn muốn {verb} đơn vị **{markdown_literal(unit.name)}** không?",
-        lambda: hierarchy.set_active(db, actor, unit.id, not unit.active, unit.version),
+        lambda: hierarchy.set_active(db, actor, unit.id, not unit.active, version),
         f"Đã {verb} đơn vị",
     )
 
@@ -91,6 +96,7 @@ def active_dialog(unit_id: int) -> None:
 @st.dialog("Di chuyển đơn vị", width="large", on_dismiss=dialogs.close)
 def move_dialog(unit_id: int) -> None:
     unit = hierarchy.get_unit(db, actor, unit_id)
+    version = dialogs.opened_version(unit.version)
     st.write(
         f"Chuyển **{markdown_literal(unit.name)}** cùng toàn bộ đơn vị cấp dưới sang đơn vị "
         "cấp trên mới."
@@ -99,7 +105,7 @@ def move_dialog(unit_id: int) -> None:
     if target is not None:
         confirm(
             "Xác nhận di chuyển?",
-            lambda: restructure.move_unit(db, actor, unit.id, target, unit.version),
+            lambda: restructure.move_unit(db, actor, unit.id, target, version),
             "Di chuyển đơn vị thành công",
         )
 

@@ -8,7 +8,7 @@ from core import functions, users
 from core.formats import number
 from core.markup import markdown_literal
 from core.model import ACCOUNT_TYPES, UserDraft
-from pages.components import dialogs, session
+from pages.components import dialogs, session, versions
 from pages.components.pickers import unit_picker
 
 actor = session.require_page(functions.USER_MANAGE)
@@ -81,33 +81,39 @@ def update_dialog(user_id: int) -> None:
     if detail is None:
         return
     u = detail.user
+    version = dialogs.opened_version(u.version)
+    versions.stale_notice(dialogs.VERSION)
     left, right = st.columns(2)
     with left:
         st.text_input("Số căn cước công dân", u.cccd, disabled=True)
         st.text_input("Họ và tên", u.full_name, disabled=True)
-        unit_id = unit_picker(db, actor, "Đơn vị *", "edit_user_unit", default_id=u.unit_id)
+        unit_id = unit_picker(
+            db, actor, "Đơn vị *", dialogs.draft_key("edit_user_unit"), default_id=u.unit_id
+        )
         kinds = list(ACCOUNT_TYPES)
         kind = st.selectbox(
             "Loại tài khoản *",
             kinds,
             format_func=ACCOUNT_TYPES.get,
             index=kinds.index(u.account_type),
+            key=dialogs.draft_key("edit_user_kind"),
         )
-        position = st.text_input("Chức vụ *", u.position)
+        position = st.text_input("Chức vụ *", u.position, key=dialogs.draft_key("edit_user_pos"))
         codes = list(ROLES)
         role = st.selectbox(
             "Vai trò *",
             codes,
             format_func=ROLE_NAMES.get,
             index=codes.index(u.role_code) if u.role_code in codes else None,
+            key=dialogs.draft_key("edit_user_role"),
         )
     with right:
         role_functions(role)
     cancel, save = st.columns(2)
     if cancel.button("Hủy", width="stretch"):
         dialogs.finish()
-    if save.button("Lưu", type="primary", width="stretch") and session.attempt(
-        lambda: users.update(db, actor, u.id, unit_id or 0, kind, position, role or "", u.version),
+    if save.button("Lưu", type="primary", width="stretch") and dialogs.attempt(
+        lambda: users.update(db, actor, u.id, unit_id or 0, kind, position, role or "", version),
         "Cập nhật người dùng thành công!",
     ):
         dialogs.finish()
@@ -118,14 +124,15 @@ def delete_dialog(user_id: int) -> None:
     detail = _detail(user_id)
     if detail is None:
         return
+    version = dialogs.opened_version(detail.user.version)
     name = markdown_literal(detail.user.full_name)
     st.write(f"Bạn chắc chắn muốn xoá tài khoản của **{name}** không?")
 
     def act() -> None:
-        users.delete(db, actor, detail.user.id, detail.user.version)
+        users.delete(db, actor, detail.user.id, version)
         st.session_state.pop(SELECTED, None)
 
-    dialogs.confirm_buttons(act, "Xoá tài khoản thành công", session.attempt)
+    dialogs.confirm_buttons(act, "Xoá tài khoản thành công", dialogs.attempt)
 
 
 @st.dialog("Cấp lại mật khẩu", on_dismiss=dialogs.close)
@@ -133,14 +140,14 @@ def reset_dialog(user_id: int) -> None:
     detail = _detail(user_id)
     if detail is None:
         return
+    version = dialogs.opened_version(detail.user.version)
     st.write(
         f"Cấp mật khẩu mới cho **{markdown_literal(detail.user.full_name)}**? "
         "Mật khẩu cũ sẽ không dùng được nữa."
     )
+    versions.stale_notice(dialogs.VERSION)
     if st.button("Xác nhận", type="primary"):
-        password = session.attempt(
-            lambda: users.reset_password(db, actor, detail.user.id, detail.user.version)
-        )
+        password = dialogs.attempt(lambda: users.reset_password(db, actor, detail.user.id, version))
         if password:
             st.info(f"Mật khẩu mới: **{markdown_literal(password)}** — chỉ hiển thị một lần.")
 
