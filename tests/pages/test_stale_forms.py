@@ -14,6 +14,7 @@ from core import calendar, clock, hierarchy, reports, users
 from core.access import load_actor
 from core.calendar import CongressDraft
 from core.errors import StaleVersion
+from core.markup import markdown_literal
 from core.model import Actor, Unit, UnitDraft, UserDraft
 from core.report_values import valid_values
 from core.store import Db
@@ -330,7 +331,7 @@ def test_an_account_update_after_someone_else_saved_is_refused_and_kept(
     assert field(at, "Chức vụ *").value == "Người khác sửa"
     field(at, "Chức vụ *").input("Tôi sửa")
     at = click(at, "Lưu")
-    assert "Cập nhật người dùng thành công!" in toasts(at)
+    assert markdown_literal("Cập nhật người dùng thành công!") in toasts(at)
     assert demo_store.db().users.get(account.id).position == "Tôi sửa"
 
 

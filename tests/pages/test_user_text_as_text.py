@@ -47,7 +47,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     db.units.update(unit.id, {"name": HOSTILE_NAME}, unit.version, clock.now())
     report_id = db.scalar(
         "SELECT r.id FROM report r JOIN work_item i ON i.id = r.id"
-        " WHERE r.unit_id = ? AND i.state = 'PENDING' ORDER BY r.id LIMIT 1",
+        " WHERE i.unit_id = ? AND i.state = 'PENDING' ORDER BY r.id LIMIT 1",
         [unit.id],
     )
     reviewer = load_actor(db, user_id(store, HANOI_STAFF))
