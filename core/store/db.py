@@ -8,6 +8,7 @@ that lost an optimistic-concurrency race inside DuckDB.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -18,9 +19,10 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 
-from core.errors import ConfigError, DomainError
+from core.errors import ConfigError, DomainError, StorageError
 from core.store.migrate import apply_migrations
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 CONFLICT_RETRIES = 7
 _BACKOFF_SECONDS = 0.02  # waits of about 0.02, 0.04 … 0.64 s: up to ~1.3 s in all
@@ -114,12 +116,14 @@ class Db:
     def atomic(self, fn: Callable[[Db], T]) -> T:
         """Run ``fn`` in one transaction; retry it when it lost a race with another writer.
 
-        A write conflict, or a unique constraint hit by a row another transaction committed
-        after our checks ran, rolls back and runs ``fn`` again after a growing, jittered wait:
-        on the retry ``fn`` sees the other writer's data, so its own checks raise the proper
+        A write conflict (DuckDB's "Conflict" transaction error), or a unique constraint hit by
+        a row another transaction committed after our checks ran, rolls back and runs ``fn``
+        again after a growing, jittered wait: on the retry ``fn`` sees the other writer's data, so its own checks raise the proper
         domain error (duplicate code, stale version) instead of a database error. Domain errors
         roll back and propagate unchanged, so an action happens whole or leaves no trace.
-        Nested calls join the outer transaction.
+        Nested calls join the outer transaction. A storage failure (full disk, read-only or
+        broken file, a commit that could not be written) is not retried, since waiting cannot
+        fix it: it rolls back and raises `StorageError`, with the details in the log.
         """
         if self._in_tx:
             return fn(self)
@@ -130,8 +134,13 @@ class Db:
                 result = fn(self)
                 self.cur.execute("COMMIT").fetchall()
                 return result
-            except (duckdb.TransactionException, duckdb.ConstraintException):
+            except (duckdb.Error, OSError) as exc:
                 self._rollback()
+                if _is_storage_failure(exc):
+                    log.error("Không ghi được cơ sở dữ liệu", exc_info=exc)
+                    raise StorageError() from exc
+                if not _is_conflict(exc):
+                    raise
                 if attempt == CONFLICT_RETRIES - 1:
                     raise DomainError(
                         "Hệ thống đang bận do nhiều người cùng cập nhật, vui lòng thử lại"
@@ -149,3 +158,17 @@ class Db:
             self.cur.execute("ROLLBACK").fetchall()
         except duckdb.Error:
             pass
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    """A lost optimistic-concurrency race: retrying sees the other writer's data."""
+    if isinstance(exc, duckdb.ConstraintException):
+        return True
+    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+
+
+def _is_storage_failure(exc: BaseException) -> bool:
+    """The file could not be written: I/O, a fatal (invalidated) database, a failed commit."""
+    if isinstance(exc, duckdb.TransactionException):
+        return not _is_conflict(exc)
+    return isinstance(exc, duckdb.IOException | duckdb.FatalException | OSError)
