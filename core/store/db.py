@@ -116,11 +116,12 @@ class Db:
     def atomic(self, fn: Callable[[Db], T]) -> T:
         """Run ``fn`` in one transaction; retry it when it lost a race with another writer.
 
-        A write conflict (DuckDB's "Conflict" transaction error), or a unique constraint hit by
-        a row another transaction committed after our checks ran, rolls back and runs ``fn``
-        again after a growing, jittered wait: on the retry ``fn`` sees the other writer's data, so its own checks raise the proper
-        domain error (duplicate code, stale version) instead of a database error. Domain errors
-        roll back and propagate unchanged, so an action happens whole or leaves no trace.
+        A write conflict (DuckDB's "Conflict" transaction error), or a unique constraint hit
+        by a row another transaction committed after our checks ran, rolls back and runs
+        ``fn`` again after a growing, jittered wait: on the retry ``fn`` sees the other
+        writer's data, so its own checks raise the proper domain error (duplicate code,
+        stale version) instead of a database error. Domain errors roll back and propagate
+        unchanged, so an action happens whole or leaves no trace.
         Nested calls join the outer transaction. A storage failure (full disk, read-only or
         broken file, a commit that could not be written) is not retried, since waiting cannot
         fix it: it rolls back and raises `StorageError`, with the details in the log.
