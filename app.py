@@ -52,7 +52,7 @@ PAGES = (
         "event_note",
     ),
     ("pages/users.py", "Quản lý người dùng", "Quản trị hệ thống", F.USER_MANAGE, "group"),
-    ("pages/password.py", "Đổi mật khẩu", "Tài khoản", None, "key"),
+    (session.PASSWORD_PAGE, "Đổi mật khẩu", "Tài khoản", None, "key"),
 )
 
 
@@ -105,10 +105,23 @@ def sidebar(actor) -> None:
             st.caption("Chế độ demo")
         if actor.must_change_password:
             st.warning(
-                "Bạn đang dùng mật khẩu được cấp một lần: hãy vào **Đổi mật khẩu** để "
-                "đặt mật khẩu mới."
+                "Bạn đang dùng mật khẩu được cấp một lần: hãy **Đổi mật khẩu** trước khi dùng "
+                "các chức năng khác."
             )
     auth.sign_out_button()
+
+
+def navigation(actor) -> dict[str, list[st.Page]]:
+    """The pages of the actor's functions, or only "Đổi mật khẩu" while the actor still has a
+    one-time password: Streamlit then shows that page for any other page asked for."""
+    sections: dict[str, list[st.Page]] = {}
+    for path, title, section, needed, icon in PAGES:
+        if actor.must_change_password and path != session.PASSWORD_PAGE:
+            continue
+        if needed is None or needed in actor.functions:
+            page = st.Page(path, title=title, icon=f":material/{icon}:")
+            sections.setdefault(section, []).append(page)
+    return sections
 
 
 try:
@@ -120,10 +133,5 @@ actor = session.actor()
 if actor is None:
     st.navigation([st.Page(login_page, title="Đăng nhập", icon=":material/login:")]).run()
 else:
-    sections: dict[str, list[st.Page]] = {}
-    for path, title, section, needed, icon in PAGES:
-        if needed is None or needed in actor.functions:
-            page = st.Page(path, title=title, icon=f":material/{icon}:")
-            sections.setdefault(section, []).append(page)
     sidebar(actor)
-    st.navigation(sections).run()
+    st.navigation(navigation(actor)).run()
