@@ -1,19 +1,20 @@
 """The only router: prepares the database, signs the user in, builds the navigation from the
-functions the signed-in user has."""
+functions the signed-in user has.
+
+`streamlit run app.py` imports this module once as the server (the `st.App` at the bottom,
+which opens the database at start-up: `pages.components.server`); every browser session then
+runs this file as its script, as `__main__`, which calls `route`.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core import functions, report_types, settings, startup
-from core.errors import ConfigError
+from core.errors import DomainError
 from core.hierarchy import path_of
 from core.templates import TemplateError
-from pages.components import auth, session
-
-st.set_page_config(
-    page_title="Theo dõi tiến trình Đại hội Đảng bộ các cấp", page_icon="🏛️", layout="wide"
-)
+from pages.components import auth, server, session
 
 # (file, title, section, function needed, icon)
 F = functions
@@ -73,8 +74,8 @@ def halt(message: str) -> None:
 
 
 def prepare_database() -> None:
+    server.check_start()
     db = session.db()
-    startup.check_mode(db, settings.mode())
     _templates_loaded(session.store().path)
     if not startup.needs_setup(db):
         return
@@ -124,14 +125,24 @@ def navigation(actor) -> dict[str, list[st.Page]]:
     return sections
 
 
-try:
-    auth.cookie_key()
-    prepare_database()
-except (ConfigError, TemplateError) as exc:
-    halt(str(exc))
-actor = session.actor()
-if actor is None:
-    st.navigation([st.Page(login_page, title="Đăng nhập", icon=":material/login:")]).run()
+def route() -> None:
+    """One run of a browser session: start-up checks, then sign-in or the actor's pages."""
+    st.set_page_config(
+        page_title="Theo dõi tiến trình Đại hội Đảng bộ các cấp", page_icon="🏛️", layout="wide"
+    )
+    try:
+        prepare_database()
+    except (DomainError, TemplateError) as exc:
+        halt(str(exc))
+    actor = session.actor()
+    if actor is None:
+        st.navigation([st.Page(login_page, title="Đăng nhập", icon=":material/login:")]).run()
+    else:
+        sidebar(actor)
+        st.navigation(navigation(actor)).run()
+
+
+if __name__ == "__main__":
+    route()
 else:
-    sidebar(actor)
-    st.navigation(navigation(actor)).run()
+    app = st.App(__file__, lifespan=server.lifespan)

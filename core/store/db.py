@@ -38,21 +38,27 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
+        """Open the file and bring its schema up to date.
+
+        Every reason the file cannot serve (held by another process, not a DuckDB file,
+        unreadable or unwritable) becomes a `ConfigError` naming the file, with the details in
+        the log, so start-up stops with one sentence instead of a traceback.
+        """
         path = str(path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = duckdb.connect(path)
-        except duckdb.IOException as exc:
+            return cls(_connect(path), path)
+        except (duckdb.Error, OSError) as exc:
+            log.error("Không mở được cơ sở dữ liệu %s", path, exc_info=exc)
             if "lock" in str(exc).lower():
                 raise ConfigError(
                     f"Cơ sở dữ liệu {path} đang được một tiến trình khác sử dụng. "
                     "Mỗi tệp dữ liệu chỉ phục vụ một tiến trình ứng dụng; hãy dừng tiến trình kia "
                     "hoặc đặt DHD_DB_PATH sang tệp khác."
                 ) from exc
-            raise
-        apply_migrations(con)
-        return cls(con, path)
+            raise ConfigError(
+                f"Không mở được cơ sở dữ liệu {path}: tệp bị hỏng, không phải tệp DuckDB hoặc "
+                "không đọc ghi được; hãy kiểm tra DHD_DB_PATH và quyền truy cập tệp."
+            ) from exc
 
     def db(self) -> Db:
         with self._lock:
@@ -173,3 +179,16 @@ def _is_storage_failure(exc: BaseException) -> bool:
     if isinstance(exc, duckdb.TransactionException):
         return not _is_conflict(exc)
     return isinstance(exc, duckdb.IOException | duckdb.FatalException | OSError)
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    """A connection to ``path`` with every migration applied, or none at all."""
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(path)
+    try:
+        apply_migrations(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
