@@ -63,13 +63,17 @@ def _templates_loaded(db_path: str) -> list[str]:
     return report_types.sync_templates(session.store().db())
 
 
+STOPPED = "Không thể khởi động"
+
+
 def halt(message: str) -> None:
     """Stop with the reason, under a navigation of its own (never the bare pages/ listing)."""
 
     def explain() -> None:
+        st.title(STOPPED)
         st.error(message)
 
-    st.navigation([st.Page(explain, title="Không thể khởi động", url_path="loi")]).run()
+    st.navigation([st.Page(explain, title=STOPPED, url_path="loi")]).run()
     st.stop()
 
 

@@ -10,7 +10,6 @@ from core.store import Store
 from tests.pages.conftest import ROOT
 
 FIRST_ADMIN = "036085001234"
-STOPPED = "Không thể khởi động"
 
 
 def start(monkeypatch, tmp_path, key: str | None, admin: str | None = FIRST_ADMIN) -> AppTest:
