@@ -61,3 +61,7 @@ class StorageError(DomainError):
             "Không ghi được dữ liệu: ổ lưu trữ đầy hoặc không ghi được; "
             "vui lòng báo quản trị hệ thống."
         )
+
+
+class DatabaseInUse(ConfigError):
+    """The database file is held by another process (usually the running app)."""

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 
-from core.errors import ConfigError, DomainError, StorageError
+from core.errors import ConfigError, DatabaseInUse, DomainError, StorageError
 from core.store.migrate import apply_migrations
 
 log = logging.getLogger(__name__)
@@ -41,20 +41,21 @@ class Store:
         """Open the file and bring its schema up to date.
 
         Every reason the file cannot serve (held by another process, not a DuckDB file,
-        unreadable or unwritable) becomes a `ConfigError` naming the file, with the details in
-        the log, so start-up stops with one sentence instead of a traceback.
+        unreadable or unwritable) becomes a `ConfigError` naming the file (`DatabaseInUse` when
+        another process holds it), with DuckDB's own words in the log, so start-up stops with
+        one sentence instead of a traceback.
         """
         path = str(path)
         try:
             return cls(_connect(path), path)
         except (duckdb.Error, OSError) as exc:
-            log.error("Không mở được cơ sở dữ liệu %s", path, exc_info=exc)
             if "lock" in str(exc).lower():
-                raise ConfigError(
+                raise DatabaseInUse(
                     f"Cơ sở dữ liệu {path} đang được một tiến trình khác sử dụng. "
                     "Mỗi tệp dữ liệu chỉ phục vụ một tiến trình ứng dụng; hãy dừng tiến trình kia "
                     "hoặc đặt DHD_DB_PATH sang tệp khác."
                 ) from exc
+            log.warning("Không mở được cơ sở dữ liệu %s: %s", path, exc)
             raise ConfigError(
                 f"Không mở được cơ sở dữ liệu {path}: tệp bị hỏng, không phải tệp DuckDB hoặc "
                 "không đọc ghi được; hãy kiểm tra DHD_DB_PATH và quyền truy cập tệp."

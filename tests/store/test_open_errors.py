@@ -55,3 +55,11 @@ def test_an_unreadable_file_is_refused_with_the_same_sentence(
     monkeypatch.setattr(duckdb, "connect", denied)
     with pytest.raises(ConfigError, match=CANNOT_OPEN):
         Store.open(path)
+
+
+def test_a_corrupt_file_is_not_mistaken_for_a_file_in_use(tmp_path: Path) -> None:
+    from core.errors import DatabaseInUse
+
+    with pytest.raises(ConfigError) as refused:
+        Store.open(corrupt(tmp_path))
+    assert not isinstance(refused.value, DatabaseInUse)
