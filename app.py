@@ -1,20 +1,21 @@
 """The only router: prepares the database, signs the user in, builds the navigation from the
-functions the signed-in user has."""
+functions the signed-in user has.
+
+`streamlit run app.py` imports this module once as the server (the `st.App` at the bottom,
+which opens the database at start-up: `pages.components.server`); every browser session then
+runs this file as its script, as `__main__`, which calls `route`.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core import functions, report_types, settings, startup
-from core.errors import ConfigError
+from core.errors import DomainError
 from core.hierarchy import path_of
 from core.markup import markdown_literal
 from core.templates import TemplateError
-from pages.components import auth, session
-
-st.set_page_config(
-    page_title="Theo dõi tiến trình Đại hội Đảng bộ các cấp", page_icon="🏛️", layout="wide"
-)
+from pages.components import auth, server, session
 
 # (file, title, section, function needed, icon)
 F = functions
@@ -53,7 +54,7 @@ PAGES = (
         "event_note",
     ),
     ("pages/users.py", "Quản lý người dùng", "Quản trị hệ thống", F.USER_MANAGE, "group"),
-    ("pages/password.py", "Đổi mật khẩu", "Tài khoản", None, "key"),
+    (session.PASSWORD_PAGE, "Đổi mật khẩu", "Tài khoản", None, "key"),
 )
 
 
@@ -63,19 +64,23 @@ def _templates_loaded(db_path: str) -> list[str]:
     return report_types.sync_templates(session.store().db())
 
 
+STOPPED = "Không thể khởi động"
+
+
 def halt(message: str) -> None:
     """Stop with the reason, under a navigation of its own (never the bare pages/ listing)."""
 
     def explain() -> None:
+        st.title(STOPPED)
         st.error(message)
 
-    st.navigation([st.Page(explain, title="Không thể khởi động", url_path="loi")]).run()
+    st.navigation([st.Page(explain, title=STOPPED, url_path="loi")]).run()
     st.stop()
 
 
 def prepare_database() -> None:
+    server.check_start()
     db = session.db()
-    startup.check_mode(db, settings.mode())
     _templates_loaded(session.store().path)
     if not startup.needs_setup(db):
         return
@@ -106,25 +111,43 @@ def sidebar(actor) -> None:
             st.caption("Chế độ demo")
         if actor.must_change_password:
             st.warning(
-                "Bạn đang dùng mật khẩu được cấp một lần: hãy vào **Đổi mật khẩu** để "
-                "đặt mật khẩu mới."
+                "Bạn đang dùng mật khẩu được cấp một lần: hãy **Đổi mật khẩu** trước khi dùng "
+                "các chức năng khác."
             )
     auth.sign_out_button()
 
 
-try:
-    auth.cookie_key()
-    prepare_database()
-except (ConfigError, TemplateError) as exc:
-    halt(str(exc))
-actor = session.actor()
-if actor is None:
-    st.navigation([st.Page(login_page, title="Đăng nhập", icon=":material/login:")]).run()
-else:
+def navigation(actor) -> dict[str, list[st.Page]]:
+    """The pages of the actor's functions, or only "Đổi mật khẩu" while the actor still has a
+    one-time password: Streamlit then shows that page for any other page asked for."""
     sections: dict[str, list[st.Page]] = {}
     for path, title, section, needed, icon in PAGES:
+        if actor.must_change_password and path != session.PASSWORD_PAGE:
+            continue
         if needed is None or needed in actor.functions:
             page = st.Page(path, title=title, icon=f":material/{icon}:")
             sections.setdefault(section, []).append(page)
-    sidebar(actor)
-    st.navigation(sections).run()
+    return sections
+
+
+def route() -> None:
+    """One run of a browser session: start-up checks, then sign-in or the actor's pages."""
+    st.set_page_config(
+        page_title="Theo dõi tiến trình Đại hội Đảng bộ các cấp", page_icon="🏛️", layout="wide"
+    )
+    try:
+        prepare_database()
+    except (DomainError, TemplateError) as exc:
+        halt(str(exc))
+    actor = session.actor()
+    if actor is None:
+        st.navigation([st.Page(login_page, title="Đăng nhập", icon=":material/login:")]).run()
+    else:
+        sidebar(actor)
+        st.navigation(navigation(actor)).run()
+
+
+if __name__ == "__main__":
+    route()
+else:
+    app = st.App(__file__, lifespan=server.lifespan)

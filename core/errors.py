@@ -48,3 +48,20 @@ class LoginRefused(DomainError):
 
 class ConfigError(DomainError):
     """The deployment is misconfigured; the app refuses to start."""
+
+
+class StorageError(DomainError):
+    """The database file could not be written (disk full, read-only, I/O failure).
+
+    Not a conflict: trying again cannot help, so the person is told to call the administrator.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Không ghi được dữ liệu: ổ lưu trữ đầy hoặc không ghi được; "
+            "vui lòng báo quản trị hệ thống."
+        )
+
+
+class DatabaseInUse(ConfigError):
+    """The database file is held by another process (usually the running app)."""

@@ -10,7 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import ConfigError
+from core import cccd
+from core.errors import ConfigError, ValidationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_COOKIE_KEY = "demo-cookie-key-not-for-production"
@@ -45,7 +46,14 @@ GEO_DIR = Setting(
     "Thư mục chứa GeoJSON ranh giới hành chính cho bản đồ.",
 )
 
-ALL = (DB_PATH, MODE, COOKIE_KEY, DEMO_SCALE, GEO_DIR)
+FIRST_ADMIN_CCCD = Setting(
+    "DHD_FIRST_ADMIN_CCCD",
+    "",
+    "Số CCCD của tài khoản quản trị đầu tiên; bắt buộc khi DHD_MODE=production khởi tạo một "
+    "cơ sở dữ liệu trống.",
+)
+
+ALL = (DB_PATH, MODE, COOKIE_KEY, FIRST_ADMIN_CCCD, DEMO_SCALE, GEO_DIR)
 MODES = ("demo", "production")
 
 
@@ -75,3 +83,21 @@ def cookie_key(from_secrets: str | None) -> str:
             "trong .streamlit/secrets.toml (ít nhất 32 ký tự) trước khi chạy ở chế độ production."
         )
     return key
+
+
+def first_admin_cccd() -> str:
+    """The CCCD of the Admin that production creates on an empty database.
+
+    It has no default: a fixed, published CCCD would hand an attacker half of the first
+    Admin's credentials, so production names a real person's CCCD or does not start.
+    """
+    raw = FIRST_ADMIN_CCCD.value().strip()
+    if not raw:
+        raise ConfigError(
+            "Chưa cấu hình DHD_FIRST_ADMIN_CCCD: đặt số căn cước công dân của người quản trị "
+            "đầu tiên trước khi khởi tạo cơ sở dữ liệu ở chế độ production."
+        )
+    try:
+        return cccd.validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"DHD_FIRST_ADMIN_CCCD không hợp lệ: {exc.message}.") from None

@@ -16,6 +16,7 @@ with st.form("doi_mat_khau", clear_on_submit=True):
     confirm = st.text_input("Nhập lại mật khẩu mới *", type="password")
     if st.form_submit_button("Lưu", type="primary"):
         if session.attempt(
-            lambda: auth.change_password(session.db(), actor, current, new, confirm)
+            lambda: auth.change_password(session.db(), actor, current, new, confirm),
+            "Đổi mật khẩu thành công",
         ):
-            st.success("Đổi mật khẩu thành công")
+            st.rerun()  # the navigation is rebuilt: a one-time password hid every other page

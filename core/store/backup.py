@@ -22,16 +22,12 @@ from pathlib import Path
 import duckdb
 
 from core import clock
-from core.errors import ConfigError
+from core.errors import ConfigError, DatabaseInUse
 from core.store.db import Store
 
 PREFIX = "dhd-"
 _WORKING = ".dang-ghi"  # suffix of a backup folder or database file still being written
 _MARKERS = ("schema.sql", "load.sql")
-
-
-class DatabaseInUse(ConfigError):
-    """The database file is held by another process (usually the running app)."""
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -58,12 +54,10 @@ def _open_for_export(path: Path) -> Store:
         raise ConfigError(f"Không tìm thấy tệp cơ sở dữ liệu {path}; không có gì để sao lưu.")
     try:
         return Store.open(path)
-    except ConfigError as exc:
-        if isinstance(exc.__cause__, duckdb.IOException):
-            raise DatabaseInUse(
-                f"{exc} Hãy dừng ứng dụng trước khi sao lưu, rồi chạy lại lệnh."
-            ) from exc
-        raise
+    except DatabaseInUse as exc:
+        raise DatabaseInUse(
+            f"{exc} Hãy dừng ứng dụng trước khi sao lưu, rồi chạy lại lệnh."
+        ) from exc
 
 
 def _export(store: Store, target_dir: Path) -> Path:

@@ -8,6 +8,7 @@ that lost an optimistic-concurrency race inside DuckDB.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -18,9 +19,10 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 
-from core.errors import ConfigError, DomainError
+from core.errors import ConfigError, DatabaseInUse, DomainError, StorageError
 from core.store.migrate import apply_migrations
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 CONFLICT_RETRIES = 7
 _BACKOFF_SECONDS = 0.02  # waits of about 0.02, 0.04 … 0.64 s: up to ~1.3 s in all
@@ -36,21 +38,28 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
+        """Open the file and bring its schema up to date.
+
+        Every reason the file cannot serve (held by another process, not a DuckDB file,
+        unreadable or unwritable) becomes a `ConfigError` naming the file (`DatabaseInUse` when
+        another process holds it), with DuckDB's own words in the log, so start-up stops with
+        one sentence instead of a traceback.
+        """
         path = str(path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = duckdb.connect(path)
-        except duckdb.IOException as exc:
+            return cls(_connect(path), path)
+        except (duckdb.Error, OSError) as exc:
             if "lock" in str(exc).lower():
-                raise ConfigError(
+                raise DatabaseInUse(
                     f"Cơ sở dữ liệu {path} đang được một tiến trình khác sử dụng. "
                     "Mỗi tệp dữ liệu chỉ phục vụ một tiến trình ứng dụng; hãy dừng tiến trình kia "
                     "hoặc đặt DHD_DB_PATH sang tệp khác."
                 ) from exc
-            raise
-        apply_migrations(con)
-        return cls(con, path)
+            log.warning("Không mở được cơ sở dữ liệu %s: %s", path, exc)
+            raise ConfigError(
+                f"Không mở được cơ sở dữ liệu {path}: tệp bị hỏng, không phải tệp DuckDB hoặc "
+                "không đọc ghi được; hãy kiểm tra DHD_DB_PATH và quyền truy cập tệp."
+            ) from exc
 
     def db(self) -> Db:
         with self._lock:
@@ -114,12 +123,15 @@ class Db:
     def atomic(self, fn: Callable[[Db], T]) -> T:
         """Run ``fn`` in one transaction; retry it when it lost a race with another writer.
 
-        A write conflict, or a unique constraint hit by a row another transaction committed
-        after our checks ran, rolls back and runs ``fn`` again after a growing, jittered wait:
-        on the retry ``fn`` sees the other writer's data, so its own checks raise the proper
-        domain error (duplicate code, stale version) instead of a database error. Domain errors
-        roll back and propagate unchanged, so an action happens whole or leaves no trace.
-        Nested calls join the outer transaction.
+        A write conflict (DuckDB's "Conflict" transaction error), or a unique constraint hit
+        by a row another transaction committed after our checks ran, rolls back and runs
+        ``fn`` again after a growing, jittered wait: on the retry ``fn`` sees the other
+        writer's data, so its own checks raise the proper domain error (duplicate code,
+        stale version) instead of a database error. Domain errors roll back and propagate
+        unchanged, so an action happens whole or leaves no trace.
+        Nested calls join the outer transaction. A storage failure (full disk, read-only or
+        broken file, a commit that could not be written) is not retried, since waiting cannot
+        fix it: it rolls back and raises `StorageError`, with the details in the log.
         """
         if self._in_tx:
             return fn(self)
@@ -130,8 +142,13 @@ class Db:
                 result = fn(self)
                 self.cur.execute("COMMIT").fetchall()
                 return result
-            except (duckdb.TransactionException, duckdb.ConstraintException):
+            except (duckdb.Error, OSError) as exc:
                 self._rollback()
+                if _is_storage_failure(exc):
+                    log.error("Không ghi được cơ sở dữ liệu", exc_info=exc)
+                    raise StorageError() from exc
+                if not _is_conflict(exc):
+                    raise
                 if attempt == CONFLICT_RETRIES - 1:
                     raise DomainError(
                         "Hệ thống đang bận do nhiều người cùng cập nhật, vui lòng thử lại"
@@ -149,3 +166,30 @@ class Db:
             self.cur.execute("ROLLBACK").fetchall()
         except duckdb.Error:
             pass
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    """A lost optimistic-concurrency race: retrying sees the other writer's data."""
+    if isinstance(exc, duckdb.ConstraintException):
+        return True
+    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+
+
+def _is_storage_failure(exc: BaseException) -> bool:
+    """The file could not be written: I/O, a fatal (invalidated) database, a failed commit."""
+    if isinstance(exc, duckdb.TransactionException):
+        return not _is_conflict(exc)
+    return isinstance(exc, duckdb.IOException | duckdb.FatalException | OSError)
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    """A connection to ``path`` with every migration applied, or none at all."""
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(path)
+    try:
+        apply_migrations(con)
+    except BaseException:
+        con.close()
+        raise
+    return con

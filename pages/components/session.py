@@ -17,6 +17,7 @@ from core.store import Db, Store
 
 T = TypeVar("T")
 USER_ID = "user_id"
+PASSWORD_PAGE = "pages/password.py"
 _local = threading.local()
 
 
@@ -46,13 +47,19 @@ def actor() -> Actor | None:
 
 def require_page(function: str | None) -> Actor:
     """Open a page: refuse (and show no data) unless the user is signed in and has
-    ``function`` (None: any signed-in user). Shows the toast the previous run queued."""
+    ``function`` (None: any signed-in user). Shows the toast the previous run queued.
+
+    An actor who still has a one-time password is sent to "Đổi mật khẩu" from every other page,
+    even one asked for by its URL before app.py has built the navigation.
+    """
     try:
         who = require(actor(), function) if function else _signed_in()
     except DomainError as exc:
         st.error(markdown_literal(exc))
         st.stop()
         raise
+    if function is not None and who.must_change_password:
+        st.switch_page(PASSWORD_PAGE)
     flush_toast()
     return who
 

@@ -1,9 +1,17 @@
 """Two processes: a second app process pointed at a database file another process holds gets a
-clear error at start, and the first process's data is left whole."""
+clear error at start, and the first process's data is left whole.
+
+The app server opens its file when it starts, not when the first visitor arrives, so a second
+server on the same file stops at once instead of reporting healthy."""
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,3 +90,62 @@ def test_the_refused_second_process_leaves_the_first_ones_data_whole(held) -> No
         store.close()
     assert titles == ["trước", "sau"]
     assert migrations == len(migrate.migration_files())
+
+
+def serve(path: Path) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on ``path`` (demo mode), on a free port of 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1"]
+        + ["--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env={**os.environ, "DHD_DB_PATH": str(path), "DHD_MODE": "demo"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return proc, f"http://127.0.0.1:{port}/_stcore/health"
+
+
+def healthy(proc: subprocess.Popen, url: str) -> bool:
+    """Poll the health endpoint until it answers or the process ends."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def stop(proc: subprocess.Popen) -> str:
+    if proc.poll() is None:
+        proc.terminate()
+    out, _ = proc.communicate(timeout=START_TIMEOUT)
+    return out
+
+
+def test_a_second_app_server_on_a_held_file_exits_at_start_without_serving(held) -> None:
+    path, _ = held
+    proc, url = serve(path)
+    try:
+        assert not healthy(proc, url)
+        proc.wait(timeout=START_TIMEOUT)
+    finally:
+        out = stop(proc)
+    assert proc.returncode != 0
+    assert "Không thể khởi động" in out and IN_USE in out and str(path) in out
+
+
+def test_the_app_server_holds_its_file_from_start_before_any_visitor(tmp_path: Path) -> None:
+    path = tmp_path / "served.duckdb"
+    proc, url = serve(path)
+    try:
+        assert healthy(proc, url)
+        with pytest.raises(ConfigError, match=IN_USE):
+            Store.open(path)
+    finally:
+        stop(proc)

@@ -13,6 +13,8 @@ from core.model import ADMIN, Unit
 from core.store import Db, Store
 from tests.factories import NOW, actor_at
 
+FIRST_ADMIN = "036085001234"
+
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory):
@@ -136,6 +138,11 @@ def test_an_unknown_demo_scale_is_refused(db: Db) -> None:
 # -- production -------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def first_admin_cccd(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DHD_FIRST_ADMIN_CCCD", FIRST_ADMIN)
+
+
 @pytest.fixture
 def first_admin(db: Db) -> startup.FirstAdmin:
     assert startup.needs_setup(db) is True
@@ -175,6 +182,17 @@ def test_the_first_admin_password_is_not_a_documented_one(first_admin) -> None:
 def test_a_production_database_is_never_opened_in_demo_mode(db: Db, first_admin) -> None:
     with pytest.raises(ConfigError, match="production"):
         startup.check_mode(db, "demo")
+
+
+def test_a_demo_database_is_never_opened_in_production_mode(demo_db) -> None:
+    db, _ = demo_db
+    with pytest.raises(ConfigError, match="dữ liệu demo"):
+        startup.check_mode(db, "production")
+
+
+def test_a_demo_database_opens_in_demo_mode(demo_db) -> None:
+    db, _ = demo_db
+    startup.check_mode(db, "demo")
 
 
 def test_a_production_database_opens_in_production_mode(db: Db, first_admin) -> None:
