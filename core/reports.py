@@ -249,14 +249,20 @@ def _store_tab(db: Db, report_id: int, rec: dict, tab_key: str, values: dict) ->
 
 
 def upload(db: Db, actor: Actor, report_id: int, data: bytes, expected_version: int) -> None:
-    """Fill the draft from an uploaded form: every cell must pass, or nothing is saved."""
+    """Fill the draft from an uploaded form: every cell must pass, or nothing is saved.
+
+    The file is checked and parsed before the transaction opens, so a slow or hostile file
+    never holds a write transaction; the short transaction then repeats the checks against
+    the version the form was opened with (a report's template version never changes).
+    """
+    rec = _editable(db, actor, report_id, expected_version)
+    template = active_template(db, rec["template_code"])
+    values, errors = report_excel.read_form(template, data)
+    if errors:
+        raise UploadRejected(errors)
 
     def tx(db: Db) -> None:
         rec = _editable(db, actor, report_id, expected_version)
-        template = active_template(db, rec["template_code"])
-        values, errors = report_excel.read_form(template, data)
-        if errors:
-            raise UploadRejected(errors)
         for tab in template.tabs:
             _store_tab(db, report_id, rec, tab.key, values.get(tab.key, {}))
         now = clock.now()
