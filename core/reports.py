@@ -26,7 +26,13 @@ from core.errors import (
 )
 from core.model import Actor, AuditEntry
 from core.report_flow import APPROVED, EDITABLE, FLOW, PENDING
-from core.report_types import active_template, all_templates, required_templates
+from core.report_types import (
+    active_template,
+    all_templates,
+    required_templates,
+    template_of_report,
+    template_version,
+)
 from core.store import Db
 from core.templates import Template
 from core.text import clean
@@ -124,6 +130,7 @@ def create(db: Db, actor: Actor, info: ReportInfo) -> int:
             {
                 **fields,
                 "template_code": template.code,
+                "template_version": template.version,
                 "term_code": info.term_code,
                 "unit_id": actor.unit_id,
             },
@@ -178,7 +185,7 @@ def _typed(template: Template, values: dict[str, dict]) -> dict[str, dict]:
 
 def detail(db: Db, actor: Actor, report_id: int) -> ReportView:
     rec = _readable(db, actor, report_id)
-    template = active_template(db, rec["template_code"])
+    template = template_of_report(db, report_id)
     item = db.items.get(report_id)
     owner = db.units.get(rec["unit_id"])
     actions = workflow.available_actions(FLOW, actor, item, owner)
@@ -225,7 +232,7 @@ def save_tab(
 
     def tx(db: Db) -> None:
         rec = _editable(db, actor, report_id, expected_version)
-        tab = active_template(db, rec["template_code"]).tab(tab_key)
+        tab = template_of_report(db, report_id).tab(tab_key)
         values, errors = check_tab(tab, raw)
         if errors:
             raise CellsInvalid(tab.title, errors)
@@ -255,8 +262,8 @@ def upload(db: Db, actor: Actor, report_id: int, data: bytes, expected_version: 
     never holds a write transaction; the short transaction then repeats the checks against
     the version the form was opened with (a report's template version never changes).
     """
-    rec = _editable(db, actor, report_id, expected_version)
-    template = active_template(db, rec["template_code"])
+    _editable(db, actor, report_id, expected_version)
+    template = template_of_report(db, report_id)
     values, errors = report_excel.read_form(template, data)
     if errors:
         raise UploadRejected(errors)
@@ -322,7 +329,7 @@ def transition(
         # incomplete report on "send") rolls the state change back with the transaction.
         item = workflow.apply(db, FLOW, actor, report_id, action, reason, expected_version)
         if action == "send":
-            template = active_template(db, db.reports.template_of(report_id))
+            template = template_of_report(db, report_id)
             missing = _incomplete(template, _typed(template, values_of(db, report_id)))
             if missing:
                 raise ValidationError(
@@ -370,8 +377,12 @@ def excel(db: Db, actor: Actor, report_id: int) -> bytes:
     )
 
 
-def blank_form(db: Db, actor: Actor, template_code: str) -> bytes:
+def blank_form(db: Db, actor: Actor, template_code: str, version: int | None = None) -> bytes:
+    """The form of the type's newest version, or of ``version`` (a draft's own, to fill in)."""
     require(actor, functions.REPORT_CREATE)
-    template = active_template(db, template_code)
+    if version is None:
+        template = active_template(db, template_code)
+    else:
+        template = template_version(db, template_code, version)
     unit = db.units.get(actor.unit_id)
     return report_excel.blank_form(template, [template.name.upper(), f"Đơn vị: {unit.name}"])
