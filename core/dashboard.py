@@ -119,5 +119,12 @@ def indicator(
 
 
 def stamp(db: Db) -> tuple:
-    """Changes whenever a report changes: pages key their cached figures on it."""
+    """The figures version: it changes with every write that alters a dashboard figure."""
     return db.dashboard.stamp()
+
+
+def cache_key(db: Db, actor: Actor) -> tuple[int, tuple]:
+    """What cached figures depend on: the actor's unit (its subtree is the scope; two users of
+    one unit see the same figures, a user moved to another unit sees that unit's) and the
+    figures version."""
+    return actor.unit_id, stamp(db)
