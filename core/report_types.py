@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from core import clock, functions, templates
+from core import clock, functions, params, templates
 from core.access import is_root_admin, require
 from core.audit import record
 from core.errors import NotFound, PermissionDenied
@@ -170,3 +170,13 @@ def required_templates(db: Db, actor: Actor) -> list[Template]:
 
 def terms(db: Db) -> list[dict[str, Any]]:
     return db.reports.terms()
+
+
+def checked_term(db: Db, value: Any, *, empty: bool = False) -> str:
+    """A term code from a widget: one of the active terms ("" too when ``empty``)."""
+    return params.code(value, "Nhiệm kỳ", [t["code"] for t in terms(db)], empty=empty)
+
+
+def checked_type(db: Db, value: Any, *, empty: bool = False) -> str:
+    """A report type code from a widget: one of the active types ("" too when ``empty``)."""
+    return params.code(value, "Loại báo cáo", all_templates(db), empty=empty)

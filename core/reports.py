@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from core import clock, functions, report_excel, workflow
+from core import clock, functions, params, report_excel, workflow
 from core.access import require, require_in_scope
 from core.audit import history, record
 from core.cells import CellError, check_tab
@@ -29,6 +29,7 @@ from core.report_flow import APPROVED, EDITABLE, FLOW, PENDING
 from core.report_types import (
     active_template,
     all_templates,
+    checked_type,
     required_templates,
     template_of_report,
     template_version,
@@ -93,7 +94,7 @@ class ReportView:
 
 
 def _clean_info(db: Db, info: ReportInfo) -> dict[str, Any]:
-    if info.report_date is None:
+    if params.day(info.report_date, "Ngày tạo báo cáo") is None:
         raise ValidationError("Ngày tạo báo cáo", "không được để trống")
     if info.report_date > clock.now().date():
         raise ValidationError("Ngày tạo báo cáo", "không được sau ngày hôm nay")
@@ -110,7 +111,7 @@ def _clean_info(db: Db, info: ReportInfo) -> dict[str, Any]:
 def create(db: Db, actor: Actor, info: ReportInfo) -> int:
     """A new draft of a report type the unit must submit; one per unit, type and term."""
     require(actor, functions.REPORT_CREATE)
-    template = all_templates(db).get(info.template_code)
+    template = all_templates(db).get(params.text(info.template_code, "Loại báo cáo"))
     if template is None:
         raise ValidationError("Loại báo cáo", "không được để trống")
     if template not in required_templates(db, actor):
@@ -143,6 +144,7 @@ def create(db: Db, actor: Actor, info: ReportInfo) -> int:
 def _readable(db: Db, actor: Actor, report_id: int) -> dict[str, Any]:
     if not any(f in actor.functions for f in READERS):
         raise PermissionDenied()
+    report_id = params.ident(report_id, "Báo cáo")
     rec = db.reports.get(report_id)
     if rec is None:
         raise NotFound("Không tìm thấy báo cáo")
@@ -152,6 +154,7 @@ def _readable(db: Db, actor: Actor, report_id: int) -> dict[str, Any]:
 
 def _editable(db: Db, actor: Actor, report_id: int, expected_version: int) -> dict[str, Any]:
     require(actor, functions.REPORT_CREATE)
+    params.version(expected_version)
     rec = _readable(db, actor, report_id)
     if rec["unit_id"] != actor.unit_id:
         raise PermissionDenied("Chỉ đơn vị tạo báo cáo được chỉnh sửa báo cáo")
@@ -323,6 +326,9 @@ def transition(
     expected_version: int | None = None,
 ) -> None:
     """Send, approve, reject or cancel approval, with the dates and reason the report shows."""
+    report_id = params.ident(report_id, "Báo cáo")
+    expected_version = params.optional_version(expected_version)
+    action = params.text(action, "Thao tác")
 
     def tx(db: Db) -> None:
         # apply checks scope, position, function and version first; a refusal after it (an
@@ -351,6 +357,7 @@ def transition(
 def approve_many(db: Db, actor: Actor, report_ids: list[int]) -> tuple[int, list[str]]:
     """Approve several reports, each in its own transaction; returns (approved, failures)."""
     require(actor, functions.REPORT_APPROVE)
+    report_ids = params.idents(report_ids, "Báo cáo")
     done, failures = 0, []
     for report_id in report_ids:
         try:
@@ -380,9 +387,10 @@ def excel(db: Db, actor: Actor, report_id: int) -> bytes:
 def blank_form(db: Db, actor: Actor, template_code: str, version: int | None = None) -> bytes:
     """The form of the type's newest version, or of ``version`` (a draft's own, to fill in)."""
     require(actor, functions.REPORT_CREATE)
+    template_code = checked_type(db, template_code)
     if version is None:
         template = active_template(db, template_code)
     else:
-        template = template_version(db, template_code, version)
+        template = template_version(db, template_code, params.ident(version, "Phiên bản mẫu"))
     unit = db.units.get(actor.unit_id)
     return report_excel.blank_form(template, [template.name.upper(), f"Đơn vị: {unit.name}"])
