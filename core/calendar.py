@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 import polars as pl
 
-from core import access, audit, clock, functions
+from core import access, audit, clock, functions, params
 from core.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationError
 from core.formats import day
 from core.model import Actor, AuditEntry, Unit
@@ -320,6 +320,8 @@ def set_pilot(db: Db, actor: Actor, unit_id: int, pilot: bool) -> None:
     access.require(actor, functions.CALENDAR_SUMMARY)
     if not actor.is_admin:
         raise PermissionDenied("Chỉ tài khoản Admin của cấp trên được đánh dấu Đại hội điểm")
+    unit_id = params.ident(unit_id, "Đơn vị")
+    pilot = params.flag(pilot, "Đại hội điểm")
 
     def tx(db: Db) -> None:
         unit = access.require_in_scope(actor, db.units.get(unit_id), strict=True)

@@ -9,7 +9,7 @@ from datetime import date
 
 import polars as pl
 
-from core import access, clock, excel, functions
+from core import access, clock, excel, functions, params
 from core.calendar import NONE, STATUS_LABELS, current_term, today, vn_date
 from core.errors import ValidationError
 from core.model import Actor
@@ -45,20 +45,26 @@ class Filter:
 
 
 def _where(db: Db, actor: Actor, flt: Filter, on: date | None) -> Where:
+    """The filter's widget values checked (codes, dates, text), as the store's Where."""
     access.require(actor, functions.CALENDAR_SUMMARY)
-    if flt.status is not None and flt.status not in STATUS_LABELS:
-        raise ValidationError("Trạng thái", "không hợp lệ")
-    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
+    if not isinstance(flt, Filter):
+        raise ValidationError("Bộ lọc", "không hợp lệ")
+    levels = [r["code"] for r in db.catalogs.levels()]
+    level = params.optional_code(flt.level, "Cấp", levels)
+    status = params.optional_code(flt.status, "Trạng thái", STATUS_LABELS)
+    date_from = params.day(flt.date_from, "Từ ngày")
+    date_to = params.day(flt.date_to, "Đến ngày")
+    if date_from and date_to and date_from > date_to:
         raise ValidationError("Đến ngày", "phải sau hoặc trùng Từ ngày")
     return Where(
         scope_path=actor.unit_path,
         term_code=current_term(db).code,
-        today=on or today(),
-        level=flt.level or None,
-        status=flt.status,
-        date_from=flt.date_from,
-        date_to=flt.date_to,
-        text=search_text(flt.text),
+        today=params.day(on, "Ngày") or today(),
+        level=level,
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        text=search_text(params.text(flt.text, "Tìm kiếm theo khu vực")),
     )
 
 
@@ -103,8 +109,7 @@ def summary(
     """One page of the list (rule breakers and units with no date first), ready to show,
     with ``unit_id`` kept for actions, and the total count."""
     where = _where(db, actor, flt, on)
-    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-    offset = (max(page, 1) - 1) * size
+    size, offset = params.page(page, size, PAGE_SIZES)
     frame, total = db.calendar.page(where, size, offset)
     shown = pl.DataFrame(_rows(frame), schema=dict.fromkeys(HEADERS, pl.String), orient="row")
     numbers = pl.Series("STT", range(offset + 1, offset + 1 + frame.height), dtype=pl.Int64)
@@ -144,6 +149,7 @@ def month(
 ) -> list[list[tuple[date, int, list[str]] | None]]:
     """The month as weeks (Monday first) of (day, count, first names) or None outside it."""
     where = _where(db, actor, flt, on)
+    year, month_no = _month(year, month_no)
     last = months.monthrange(year, month_no)[1]
     frame = db.calendar.days(where, date(year, month_no, 1), date(year, month_no, last), DAY_NAMES)
     found = {r["held_on"]: (r["n"], list(r["names"])) for r in frame.iter_rows(named=True)}
@@ -151,6 +157,15 @@ def month(
         [(d, *found.get(d, (0, []))) if d.month == month_no else None for d in week]
         for week in months.Calendar(firstweekday=0).monthdatescalendar(year, month_no)
     ]
+
+
+def _month(year: object, month_no: object) -> tuple[int, int]:
+    """A month a person can open: a year of the calendar's range and a month 1-12."""
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
+        raise ValidationError("Năm", "không hợp lệ")
+    if not isinstance(month_no, int) or isinstance(month_no, bool) or not 1 <= month_no <= 12:
+        raise ValidationError("Tháng", "phải từ 1 đến 12")
+    return year, month_no
 
 
 def months_with_congresses(

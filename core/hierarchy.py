@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from core import clock, excel, functions
+from core import clock, excel, functions, params
 from core.access import require, require_in_scope
 from core.audit import record
 from core.errors import Conflict, NotFound, StaleVersion, ValidationError
@@ -90,7 +90,7 @@ def tree_rows(db: Db, actor: Actor, expanded: set[int]) -> list[TreeRow]:
 
 def get_unit(db: Db, actor: Actor, unit_id: int) -> Unit:
     require(actor, functions.UNIT_MANAGE)
-    return require_in_scope(actor, db.units.get(unit_id))
+    return require_in_scope(actor, db.units.get(params.ident(unit_id, "Đơn vị")))
 
 
 def detail(db: Db, actor: Actor, unit_id: int) -> UnitDetail:
@@ -126,7 +126,7 @@ def path_of(db: Db, actor: Actor) -> tuple[str, ...]:
 
 def path_of_unit(db: Db, actor: Actor, unit_id: int) -> tuple[str, ...]:
     """Names from the actor's unit down to ``unit_id`` (a unit of the actor's subtree)."""
-    unit = require_in_scope(actor, db.units.get(unit_id))
+    unit = require_in_scope(actor, db.units.get(params.ident(unit_id, "Đơn vị")))
     ids = path_ids(unit.path)[len(path_ids(actor.unit_path)) - 1 :]
     names = db.units.names(list(ids))
     return tuple(names.get(i, "?") for i in ids)
@@ -134,7 +134,8 @@ def path_of_unit(db: Db, actor: Actor, unit_id: int) -> tuple[str, ...]:
 
 def units_of(db: Db, actor: Actor, ids: list[int]) -> list[Unit]:
     """The units of ``ids`` that lie in the actor's subtree."""
-    return [u for u in db.units.get_many(ids) if u.path.startswith(actor.unit_path)]
+    wanted = params.idents(ids, "Đơn vị")
+    return [u for u in db.units.get_many(wanted) if u.path.startswith(actor.unit_path)]
 
 
 def counts_by_level(db: Db, actor: Actor) -> pl.DataFrame:
@@ -216,7 +217,7 @@ def add_unit(db: Db, actor: Actor, parent_id: int, draft: UnitDraft) -> Unit:
     require(actor, functions.UNIT_MANAGE)
 
     def tx(db: Db) -> Unit:
-        parent = require_in_scope(actor, db.units.get(parent_id))
+        parent = require_in_scope(actor, db.units.get(params.ident(parent_id, "Đơn vị cấp trên")))
         if not parent.active:
             raise Conflict("Không thể thêm đơn vị vào một đơn vị đã ngừng hoạt động")
         fields = validate_draft(db, draft, parent)
@@ -232,9 +233,10 @@ def update_unit(
     db: Db, actor: Actor, unit_id: int, draft: UnitDraft, expected_version: int
 ) -> Unit:
     require(actor, functions.UNIT_MANAGE)
+    params.version(expected_version)
 
     def tx(db: Db) -> Unit:
-        unit = require_in_scope(actor, db.units.get(unit_id))
+        unit = require_in_scope(actor, db.units.get(params.ident(unit_id, "Đơn vị")))
         parent = db.units.get(unit.parent_id) if unit.parent_id else None
         fields = validate_draft(db, draft, parent, keep_id=unit.id)
         if not fields["code"]:
@@ -281,7 +283,7 @@ def delete_unit(db: Db, actor: Actor, unit_id: int, expected_version: int) -> No
     require(actor, functions.UNIT_MANAGE)
 
     def tx(db: Db) -> None:
-        unit = require_in_scope(actor, db.units.get(unit_id), strict=True)
+        unit = require_in_scope(actor, db.units.get(params.ident(unit_id, "Đơn vị")), strict=True)
         if unit.version != expected_version:
             raise StaleVersion()
         if db.units.count_children(unit.id):
@@ -309,9 +311,11 @@ def delete_unit(db: Db, actor: Actor, unit_id: int, expected_version: int) -> No
 def set_active(db: Db, actor: Actor, unit_id: int, active: bool, expected_version: int) -> Unit:
     """Deactivate (hide from new work, keep in history) or reactivate a unit."""
     require(actor, functions.UNIT_MANAGE)
+    params.flag(active, "Trạng thái hoạt động")
+    params.version(expected_version)
 
     def tx(db: Db) -> Unit:
-        unit = require_in_scope(actor, db.units.get(unit_id), strict=True)
+        unit = require_in_scope(actor, db.units.get(params.ident(unit_id, "Đơn vị")), strict=True)
         if not active:
             if db.units.count_children(unit.id, active_only=True):
                 raise Conflict(

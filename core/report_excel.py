@@ -15,6 +15,7 @@ import json
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from io import BytesIO
@@ -25,7 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core import excel
+from core import excel, xlsx_bounds
 from core.cells import CellError, Values, check_tab
 from core.templates import Tab, Template
 
@@ -193,7 +194,7 @@ def read_form(
     template: Template, data: bytes, max_bytes: int = 10 * 1024 * 1024
 ) -> tuple[dict[str, Values], list[UploadError]]:
     """Values of a filled form by tab (empty cells omitted); empty dict unless errors is empty."""
-    problem = _container_problem(data, max_bytes)
+    problem = _container_problem(template, data, max_bytes)
     if problem:
         return {}, [UploadError("", "", problem)]
     with warnings.catch_warnings():  # openpyxl warns about features it drops; none matter here
@@ -208,8 +209,8 @@ def read_form(
             wb.close()
 
 
-def _container_problem(data: bytes, max_bytes: int) -> str | None:
-    """Refuse by size and content before openpyxl sees the bytes."""
+def _container_problem(template: Template, data: bytes, max_bytes: int) -> str | None:
+    """Refuse by size, content and the template's bounds before openpyxl sees the bytes."""
     if not data:
         return "Tệp rỗng, hãy chọn tệp Excel (.xlsx) đã điền."
     if len(data) > max_bytes:
@@ -218,10 +219,11 @@ def _container_problem(data: bytes, max_bytes: int) -> str | None:
         return "Tệp không phải là tệp Excel (.xlsx)."
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+                return "Tệp Excel có nội dung quá lớn."
+            return xlsx_bounds.problem(archive, xlsx_bounds.bounds_for(template))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
         return "Tệp Excel bị hỏng hoặc không đọc được."
-    return "Tệp Excel có nội dung quá lớn." if unzipped > MAX_UNZIPPED else None
 
 
 def _size(n: int) -> str:

@@ -7,11 +7,17 @@ from typing import Any
 
 import polars as pl
 
-from core import clock, excel, functions, report_excel
+from core import clock, excel, functions, params, report_excel
 from core.access import require
 from core.model import Actor
 from core.report_flow import APPROVED, COUNTED, FLOW
-from core.report_types import active_template, all_templates, required_templates
+from core.report_types import (
+    active_template,
+    all_templates,
+    checked_term,
+    checked_type,
+    required_templates,
+)
 from core.store import Db
 from core.templates import Template
 
@@ -47,9 +53,12 @@ class Aggregate:
     counted: int
 
 
-def _page(page: int, size: int) -> tuple[int, int]:
-    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-    return size, (max(page, 1) - 1) * size
+def _state(value: Any) -> str:
+    return params.code(value, "Trạng thái", FLOW.state_labels, empty=True)
+
+
+def _unit(value: Any) -> int | None:
+    return params.optional_ident(value, "Đơn vị")
 
 
 def own_list(
@@ -63,8 +72,9 @@ def own_list(
 ) -> tuple[pl.DataFrame, int]:
     """ "Danh sách báo cáo các cấp Đảng bộ": the reports of the actor's own unit."""
     require(actor, functions.REPORT_CREATE)
-    limit, offset = _page(page, size)
-    return db.reports.list_own(actor.unit_id, term, template, state, limit, offset)
+    limit, offset = params.page(page, size, PAGE_SIZES)
+    term, template = checked_term(db, term, empty=True), checked_type(db, template, empty=True)
+    return db.reports.list_own(actor.unit_id, term, template, _state(state), limit, offset)
 
 
 def returned(db: Db, actor: Actor) -> list[dict[str, Any]]:
@@ -84,8 +94,9 @@ def queue(
 ) -> tuple[pl.DataFrame, int]:
     """ "Danh sách báo cáo các cấp Đảng bộ cấp dưới": what the direct subordinates sent up."""
     require(actor, functions.REPORT_APPROVE)
-    limit, offset = _page(page, size)
-    return db.reports.queue(actor.unit_id, unit_id, template, state, limit, offset)
+    limit, offset = params.page(page, size, PAGE_SIZES)
+    unit_id, template = _unit(unit_id), checked_type(db, template, empty=True)
+    return db.reports.queue(actor.unit_id, unit_id, template, _state(state), limit, offset)
 
 
 def subordinate_options(db: Db, actor: Actor) -> list[tuple[int, str]]:
@@ -95,7 +106,7 @@ def subordinate_options(db: Db, actor: Actor) -> list[tuple[int, str]]:
 def my_progress(db: Db, actor: Actor, term: str) -> list[Progress]:
     """Each report type my unit must send: 100% once sent, 0% until then."""
     require(actor, functions.REPORT_LOOKUP)
-    mine = db.reports.own_states(actor.unit_id, term)
+    mine = db.reports.own_states(actor.unit_id, checked_term(db, term))
     out = []
     for t in required_templates(db, actor):
         report_id, state = mine.get(t.code, (None, None))
@@ -110,6 +121,7 @@ def subordinate_progress(db: Db, actor: Actor, term: str) -> list[Progress]:
     closed or merged units never push a figure above 100%.
     """
     require(actor, functions.REPORT_LOOKUP)
+    term = checked_term(db, term)
     out = []
     for t in all_templates(db).values():
         if t.term != term:
@@ -131,7 +143,9 @@ def aggregate(
 ) -> Aggregate:
     """The cell-by-cell sum of one type over the subtree, and who contributed."""
     require(actor, functions.REPORT_LOOKUP_AGG)
-    template = active_template(db, template_code)
+    template = active_template(db, checked_type(db, template_code))
+    term = checked_term(db, term)
+    approved_only = params.flag(approved_only, "Chỉ tính báo cáo đã phê duyệt")
     states = counted_states(approved_only)
     summed = [
         (tab.key, row, col)
@@ -176,7 +190,8 @@ def aggregate_excel(
 
 def queue_excel(db: Db, actor: Actor, unit_id: int | None, template: str, state: str) -> bytes:
     require(actor, functions.REPORT_APPROVE)
-    frame, _ = db.reports.queue(actor.unit_id, unit_id, template, state, EXPORT_LIMIT, 0)
+    unit_id, template = _unit(unit_id), checked_type(db, template, empty=True)
+    frame, _ = db.reports.queue(actor.unit_id, unit_id, template, _state(state), EXPORT_LIMIT, 0)
     rows = (
         (
             r["unit_name"],

@@ -10,10 +10,12 @@ report (creation, entry, sending, approval) does not share a module with managin
 from __future__ import annotations
 
 import hashlib
+import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from core import clock, functions, templates
+from core import clock, functions, params, templates
 from core.access import is_root_admin, require
 from core.audit import record
 from core.errors import NotFound, PermissionDenied
@@ -24,28 +26,57 @@ from core.templates import Template
 
 TEMPLATE_DIR = PROJECT_ROOT / "data" / "templates"
 _parsed: dict[str, Template] = {}
+_log = logging.getLogger(__name__)
 
 
-# -- templates ---------------------------------------------------------------------------------
+# -- templates ----------------------------------------------------------------------------------
+
+SHIPPED, IMPORTED = "shipped", "import"  # where a version came from (report_template_version)
+
+
+def _parsed_version(code: str, version: int, body: str, source: str | None) -> Template:
+    """The parse of one stored version, made once per distinct text and version."""
+    key = hashlib.sha1(f"{version}\x1f{body}".encode()).hexdigest()
+    if key not in _parsed:
+        _parsed[key] = replace(templates.parse(body, source or code), version=version)
+    return _parsed[key]
 
 
 def all_templates(db: Db) -> dict[str, Template]:
-    """Active templates by code, parsed once per distinct text."""
-    out = {}
-    for row in db.reports.template_rows():
-        key = hashlib.sha1(row["body"].encode()).hexdigest()
-        if key not in _parsed:
-            _parsed[key] = templates.parse(row["body"], row["source"] or row["code"])
-        out[row["code"]] = _parsed[key]
-    return out
+    """The newest version of every active type, by code: what new reports are made with."""
+    return {
+        row["code"]: _parsed_version(row["code"], row["version"], row["body"], row["source"])
+        for row in db.reports.template_rows()
+    }
 
 
 def active_template(db: Db, code: str) -> Template:
-    """One active template; a code that is unknown or was deactivated meanwhile is NotFound."""
+    """The newest version of one active type; unknown or deactivated meanwhile is NotFound."""
     found = all_templates(db).get(code)
     if found is None:
         raise NotFound("Không tìm thấy loại báo cáo, hoặc loại báo cáo đã ngừng sử dụng")
     return found
+
+
+def template_version(db: Db, code: str, version: int) -> Template:
+    """One version of a type, as the reports made with it are read, checked and exported."""
+    row = db.reports.template_version(code, version)
+    if row is None:
+        raise NotFound("Không tìm thấy phiên bản mẫu của báo cáo")
+    return _parsed_version(code, version, row["body"], row["source"])
+
+
+def template_of_report(db: Db, report_id: int) -> Template:
+    """The template version a report was created with: it never follows a later import."""
+    ref = db.reports.template_ref(report_id)
+    if ref is None:
+        raise NotFound("Không tìm thấy báo cáo")
+    return template_version(db, *ref)
+
+
+def history(db: Db, code: str) -> list[dict[str, Any]]:
+    """Every version of a type, newest first: origin, file, date and reports using it."""
+    return db.reports.template_history(code)
 
 
 def _check_refs(db: Db, template: Template) -> None:
@@ -58,7 +89,12 @@ def _check_refs(db: Db, template: Template) -> None:
 
 
 def sync_templates(db: Db, folder: Path = TEMPLATE_DIR) -> list[str]:
-    """Load every template file at start-up; a broken file stops start-up with its name."""
+    """Load every template file at start-up; a broken file stops start-up with its name.
+
+    A shipped file becomes version 1 of an unknown code, or the next version when it changed
+    since the newest version, provided that version is itself a shipped one: an admin's import
+    is never reverted by a restart (a file changed under a newer import is logged, not synced).
+    """
     loaded = templates.load_dir(folder)
 
     def tx(db: Db) -> list[str]:
@@ -66,10 +102,15 @@ def sync_templates(db: Db, folder: Path = TEMPLATE_DIR) -> list[str]:
         for t in loaded:
             _check_refs(db, t)
             body = (folder / t.source).read_text(encoding="utf-8")
-            if db.reports.upsert_template(
-                t.code, t.name, t.term, list(t.levels), body, t.source, clock.now()
-            ):
-                changed.append(t.code)
+            newest = db.reports.newest_template_version(t.code)
+            if newest is not None and (newest["body"] == body or newest["origin"] != SHIPPED):
+                if newest["body"] != body:
+                    _log.warning("%s: mẫu đã được nhập phiên bản mới hơn, bỏ qua tệp", t.source)
+                continue
+            db.reports.add_template_version(
+                t.code, t.name, t.term, list(t.levels), body, t.source, SHIPPED, clock.now()
+            )
+            changed.append(t.code)
         return changed
 
     return db.atomic(tx)
@@ -84,22 +125,28 @@ def preview_template(db: Db, actor: Actor, text: str, filename: str) -> Template
 
 
 def import_template(db: Db, actor: Actor, text: str, filename: str) -> Template:
+    """A new version of the type for the reports created from now on (version 1 for a new
+    code); existing reports keep theirs. The same text as the newest version changes nothing."""
     template = preview_template(db, actor, text, filename)
 
     def tx(db: Db) -> Template:
+        newest = db.reports.newest_template_version(template.code)
+        if newest is not None and newest["body"] == text:
+            return replace(template, version=newest["version"])
         now = clock.now()
-        db.reports.upsert_template(
-            template.code, template.name, template.term, list(template.levels), text, filename, now
-        )
-        record(
-            db,
-            actor,
-            AuditEntry(
-                "report_template", None, "import", detail={"code": template.code, "file": filename}
-            ),
+        version = db.reports.add_template_version(
+            template.code,
+            template.name,
+            template.term,
+            list(template.levels),
+            text,
+            filename,
+            IMPORTED,
             now,
         )
-        return template
+        detail = {"code": template.code, "file": filename, "version": version}
+        record(db, actor, AuditEntry("report_template", None, "import", detail=detail), now)
+        return replace(template, version=version)
 
     return db.atomic(tx)
 
@@ -123,3 +170,13 @@ def required_templates(db: Db, actor: Actor) -> list[Template]:
 
 def terms(db: Db) -> list[dict[str, Any]]:
     return db.reports.terms()
+
+
+def checked_term(db: Db, value: Any, *, empty: bool = False) -> str:
+    """A term code from a widget: one of the active terms ("" too when ``empty``)."""
+    return params.code(value, "Nhiệm kỳ", [t["code"] for t in terms(db)], empty=empty)
+
+
+def checked_type(db: Db, value: Any, *, empty: bool = False) -> str:
+    """A report type code from a widget: one of the active types ("" too when ``empty``)."""
+    return params.code(value, "Loại báo cáo", all_templates(db), empty=empty)

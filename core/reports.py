@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from core import clock, functions, report_excel, workflow
+from core import clock, functions, params, report_excel, workflow
 from core.access import require, require_in_scope
 from core.audit import history, record
 from core.cells import CellError, check_tab
@@ -26,7 +26,14 @@ from core.errors import (
 )
 from core.model import Actor, AuditEntry
 from core.report_flow import APPROVED, EDITABLE, FLOW, PENDING
-from core.report_types import active_template, all_templates, required_templates
+from core.report_types import (
+    active_template,
+    all_templates,
+    checked_type,
+    required_templates,
+    template_of_report,
+    template_version,
+)
 from core.store import Db
 from core.templates import Template
 from core.text import clean
@@ -87,7 +94,7 @@ class ReportView:
 
 
 def _clean_info(db: Db, info: ReportInfo) -> dict[str, Any]:
-    if info.report_date is None:
+    if params.day(info.report_date, "Ngày tạo báo cáo") is None:
         raise ValidationError("Ngày tạo báo cáo", "không được để trống")
     if info.report_date > clock.now().date():
         raise ValidationError("Ngày tạo báo cáo", "không được sau ngày hôm nay")
@@ -104,7 +111,7 @@ def _clean_info(db: Db, info: ReportInfo) -> dict[str, Any]:
 def create(db: Db, actor: Actor, info: ReportInfo) -> int:
     """A new draft of a report type the unit must submit; one per unit, type and term."""
     require(actor, functions.REPORT_CREATE)
-    template = all_templates(db).get(info.template_code)
+    template = all_templates(db).get(params.text(info.template_code, "Loại báo cáo"))
     if template is None:
         raise ValidationError("Loại báo cáo", "không được để trống")
     if template not in required_templates(db, actor):
@@ -122,7 +129,13 @@ def create(db: Db, actor: Actor, info: ReportInfo) -> int:
         key = db.reports.key(template.code, info.term_code)
         item = workflow.create(db, FLOW, actor, actor.unit_id, template.name, key)
         db.reports.insert(
-            item.id, {**fields, "template_code": template.code, "term_code": info.term_code}
+            item.id,
+            {
+                **fields,
+                "template_code": template.code,
+                "template_version": template.version,
+                "term_code": info.term_code,
+            },
         )
         return item.id
 
@@ -132,6 +145,7 @@ def create(db: Db, actor: Actor, info: ReportInfo) -> int:
 def _readable(db: Db, actor: Actor, report_id: int) -> dict[str, Any]:
     if not any(f in actor.functions for f in READERS):
         raise PermissionDenied()
+    report_id = params.ident(report_id, "Báo cáo")
     rec = db.reports.get(report_id)
     if rec is None:
         raise NotFound("Không tìm thấy báo cáo")
@@ -150,6 +164,7 @@ def _visible(db: Db, actor: Actor, report_id: int) -> dict[str, Any] | None:
 
 def _editable(db: Db, actor: Actor, report_id: int, expected_version: int) -> dict[str, Any]:
     require(actor, functions.REPORT_CREATE)
+    params.version(expected_version)
     rec = _readable(db, actor, report_id)
     if rec["unit_id"] != actor.unit_id:
         raise PermissionDenied("Chỉ đơn vị tạo báo cáo được chỉnh sửa báo cáo")
@@ -183,7 +198,7 @@ def _typed(template: Template, values: dict[str, dict]) -> dict[str, dict]:
 
 def detail(db: Db, actor: Actor, report_id: int) -> ReportView:
     rec = _readable(db, actor, report_id)
-    template = active_template(db, rec["template_code"])
+    template = template_of_report(db, report_id)
     item = db.items.get(report_id)
     owner = db.units.get(rec["unit_id"])
     actions = workflow.available_actions(FLOW, actor, item, owner)
@@ -230,7 +245,7 @@ def save_tab(
 
     def tx(db: Db) -> None:
         rec = _editable(db, actor, report_id, expected_version)
-        tab = active_template(db, rec["template_code"]).tab(tab_key)
+        tab = template_of_report(db, report_id).tab(tab_key)
         values, errors = check_tab(tab, raw)
         if errors:
             raise CellsInvalid(tab.title, errors)
@@ -254,14 +269,20 @@ def _store_tab(db: Db, report_id: int, rec: dict, tab_key: str, values: dict) ->
 
 
 def upload(db: Db, actor: Actor, report_id: int, data: bytes, expected_version: int) -> None:
-    """Fill the draft from an uploaded form: every cell must pass, or nothing is saved."""
+    """Fill the draft from an uploaded form: every cell must pass, or nothing is saved.
+
+    The file is checked and parsed before the transaction opens, so a slow or hostile file
+    never holds a write transaction; the short transaction then repeats the checks against
+    the version the form was opened with (a report's template version never changes).
+    """
+    _editable(db, actor, report_id, expected_version)
+    template = template_of_report(db, report_id)
+    values, errors = report_excel.read_form(template, data)
+    if errors:
+        raise UploadRejected(errors)
 
     def tx(db: Db) -> None:
         rec = _editable(db, actor, report_id, expected_version)
-        template = active_template(db, rec["template_code"])
-        values, errors = report_excel.read_form(template, data)
-        if errors:
-            raise UploadRejected(errors)
         for tab in template.tabs:
             _store_tab(db, report_id, rec, tab.key, values.get(tab.key, {}))
         now = clock.now()
@@ -315,13 +336,16 @@ def transition(
     expected_version: int | None = None,
 ) -> None:
     """Send, approve, reject or cancel approval, with the dates and reason the report shows."""
+    report_id = params.ident(report_id, "Báo cáo")
+    expected_version = params.optional_version(expected_version)
+    action = params.text(action, "Thao tác")
 
     def tx(db: Db) -> None:
         # apply checks scope, position, function and version first; a refusal after it (an
         # incomplete report on "send") rolls the state change back with the transaction.
         item = workflow.apply(db, FLOW, actor, report_id, action, reason, expected_version)
         if action == "send":
-            template = active_template(db, db.reports.template_of(report_id))
+            template = template_of_report(db, report_id)
             missing = _incomplete(template, _typed(template, values_of(db, report_id)))
             if missing:
                 raise ValidationError(
@@ -344,6 +368,7 @@ def approve_many(db: Db, actor: Actor, report_ids: list[int]) -> tuple[int, list
     """Approve several reports, each in its own transaction; returns (approved, failures),
     each failure naming a report the actor may see or saying it was not found."""
     require(actor, functions.REPORT_APPROVE)
+    report_ids = params.idents(report_ids, "Báo cáo")
     done, failures = 0, []
     for report_id in report_ids:
         try:
@@ -375,8 +400,13 @@ def excel(db: Db, actor: Actor, report_id: int) -> bytes:
     )
 
 
-def blank_form(db: Db, actor: Actor, template_code: str) -> bytes:
+def blank_form(db: Db, actor: Actor, template_code: str, version: int | None = None) -> bytes:
+    """The form of the type's newest version, or of ``version`` (a draft's own, to fill in)."""
     require(actor, functions.REPORT_CREATE)
-    template = active_template(db, template_code)
+    template_code = checked_type(db, template_code)
+    if version is None:
+        template = active_template(db, template_code)
+    else:
+        template = template_version(db, template_code, params.ident(version, "Phiên bản mẫu"))
     unit = db.units.get(actor.unit_id)
     return report_excel.blank_form(template, [template.name.upper(), f"Đơn vị: {unit.name}"])

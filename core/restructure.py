@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core import clock, functions
+from core import clock, functions, params
 from core.access import require, require_in_scope
 from core.audit import record
 from core.errors import Conflict, StaleVersion, ValidationError
@@ -81,6 +81,8 @@ def move_unit(
     db: Db, actor: Actor, unit_id: int, new_parent_id: int, expected_version: int
 ) -> Unit:
     require(actor, functions.UNIT_MANAGE)
+    unit_id = params.ident(unit_id, "Đơn vị")
+    new_parent_id = params.ident(new_parent_id, "Đơn vị cấp trên mới")
 
     def tx(db: Db) -> Unit:
         unit = require_in_scope(actor, db.units.get(unit_id), strict=True)
@@ -112,6 +114,8 @@ def merge_units(db: Db, actor: Actor, source_ids: list[int], target_id: int) -> 
     """Merge ``source_ids`` into ``target_id``: children, open items, reports (by the rule in
     the module docstring) and accounts move over."""
     require(actor, functions.UNIT_MANAGE)
+    source_ids = params.idents(source_ids, "Đơn vị sáp nhập")
+    target_id = params.ident(target_id, "Đơn vị tiếp nhận")
     sources_wanted = sorted(set(source_ids) - {target_id})
     if not sources_wanted:
         raise ValidationError("Đơn vị sáp nhập", "chọn ít nhất một đơn vị khác đơn vị tiếp nhận")

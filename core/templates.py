@@ -146,6 +146,7 @@ class Template:
     tabs: tuple[Tab, ...]
     source: str = ""
     deadline: date | None = None
+    version: int = 1  # set by core.report_types from the store; a file does not carry it
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def tab(self, key: str) -> Tab:
@@ -222,7 +223,7 @@ def _template(data: Any, source: str) -> Template:
         tabs,
         source,
         _deadline(data.get("deadline"), source),
-        data,
+        raw=data,
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from core import auth, cccd, clock, excel, functions
+from core import auth, cccd, clock, excel, functions, params
 from core.access import may_hold_account, require, require_in_scope
 from core.audit import record
 from core.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationError
@@ -53,16 +53,20 @@ def search(
 ) -> tuple[pl.DataFrame, int]:
     """One page of the active accounts in the actor's subtree, filtered in SQL."""
     require(actor, functions.USER_MANAGE)
-    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
-    return _search(db, actor, flt, page_size, (max(page, 1) - 1) * page_size)
+    limit, offset = params.page(page, page_size, PAGE_SIZES)
+    return _search(db, actor, flt, limit, offset)
 
 
 def _search(
     db: Db, actor: Actor, flt: UserFilter, limit: int, offset: int
 ) -> tuple[pl.DataFrame, int]:
-    digits = "".join(c for c in flt.cccd if c.isdigit())[:12]
-    name = search_text(flt.name)
-    return db.users.search(actor.unit_path, digits, name, flt.unit_id, flt.role_code, limit, offset)
+    if not isinstance(flt, UserFilter):
+        raise ValidationError("Bộ lọc", "không hợp lệ")
+    digits = "".join(c for c in params.text(flt.cccd, "Số CCCD") if c.isdigit())[:12]
+    name = search_text(params.text(flt.name, "Họ và tên"))
+    unit_id = params.optional_ident(flt.unit_id, "Đơn vị")
+    role = params.code(flt.role_code, "Vai trò", [r["code"] for r in db.users.roles()], empty=True)
+    return db.users.search(actor.unit_path, digits, name, unit_id, role, limit, offset)
 
 
 def export_xlsx(db: Db, actor: Actor, flt: UserFilter) -> bytes:
@@ -92,7 +96,7 @@ def export_xlsx(db: Db, actor: Actor, flt: UserFilter) -> bytes:
 
 
 def _target(db: Db, actor: Actor, user_id: int) -> User:
-    user = db.users.get(user_id)
+    user = db.users.get(params.ident(user_id, "Tài khoản"))
     if user is None or not user.active:
         raise NotFound("Không tìm thấy tài khoản")
     require_in_scope(actor, db.units.get(user.unit_id))
@@ -135,9 +139,10 @@ def _validate(db: Db, actor: Actor, draft: UserDraft) -> dict:
         "role_code": draft.role_code,
         "unit_id": draft.unit_id,
     }
-    if draft.account_type not in ACCOUNT_TYPES:
+    if not isinstance(draft.account_type, str) or draft.account_type not in ACCOUNT_TYPES:
         raise ValidationError("Loại tài khoản", "phải là Admin hoặc User")
-    unit = db.units.get(draft.unit_id) if draft.unit_id else None
+    unit_id = params.optional_ident(draft.unit_id or None, "Đơn vị")
+    unit = db.units.get(unit_id) if unit_id else None
     if unit is None:
         raise ValidationError("Đơn vị", "không được để trống")
     require_in_scope(actor, unit)
@@ -147,7 +152,8 @@ def _validate(db: Db, actor: Actor, draft: UserDraft) -> dict:
         if draft.account_type == ADMIN:
             raise PermissionDenied("Bạn chỉ được tạo tài khoản Admin cho đơn vị cấp dưới")
         raise PermissionDenied("Bạn chỉ được tạo tài khoản User cho chính đơn vị của mình")
-    role = db.users.role(draft.role_code) if draft.role_code else None
+    role_code = params.text(draft.role_code, "Vai trò")
+    role = db.users.role(role_code) if role_code else None
     if role is None:
         raise ValidationError("Vai trò", "không được để trống")
     if not db.users.functions_of_role(role["code"]) <= actor.functions:
@@ -198,6 +204,7 @@ def update(
 ) -> User:
     """Change unit, account type, position and role (the manual's editable fields)."""
     _require_admin(actor)
+    params.version(expected_version)
 
     def tx(db: Db) -> User:
         user = _managed(db, actor, user_id, "Bạn không thể tự thay đổi quyền của chính mình")
@@ -223,6 +230,7 @@ def update(
 def delete(db: Db, actor: Actor, user_id: int, expected_version: int) -> None:
     """Delete ("Xoá tài khoản") by deactivating, so the audit trail keeps the person."""
     _require_admin(actor)
+    params.version(expected_version)
 
     def tx(db: Db) -> None:
         user = _managed(db, actor, user_id, "Bạn không thể xoá tài khoản của chính mình")
@@ -242,6 +250,7 @@ def delete(db: Db, actor: Actor, user_id: int, expected_version: int) -> None:
 def reset_password(db: Db, actor: Actor, user_id: int, expected_version: int) -> str:
     """Give the account a new one-time password (and lift a lock-out)."""
     _require_admin(actor)
+    params.version(expected_version)
     password = auth.generate_password()
     hashed = auth.hash_password(password)
 

@@ -7,9 +7,9 @@ import polars as pl
 import streamlit as st
 
 from core import dashboard, functions, geo, hierarchy, report_types
-from core.access import load_actor
 from core.formats import number
 from core.markup import html_text, markdown_literal
+from core.model import Actor
 from pages.components import maps, session
 
 actor = session.require_page(functions.DASHBOARD)
@@ -20,16 +20,16 @@ TERMS = {t["code"]: t["name"] for t in report_types.terms(db)}
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=256)
 def completion(
-    user_id: int, unit_id: int | None, term: str, approved: bool, stamp: tuple
+    key: tuple, unit_id: int | None, term: str, approved: bool, _who: Actor
 ) -> pl.DataFrame:
-    """Cached per area and figures version: the stamp changes with every report change."""
-    who = load_actor(session.store().db(), user_id)
-    return dashboard.completion(session.store().db(), who, term, unit_id, approved)
+    """Cached per actor's unit, area and figures version (`dashboard.cache_key`); ``_who`` is
+    not part of the key: everyone of one unit sees the same figures."""
+    return dashboard.completion(session.store().db(), _who, term, unit_id, approved)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
-def counts(user_id: int, term: str, stamp: tuple):
-    return dashboard.counts(session.store().db(), load_actor(session.store().db(), user_id), term)
+def counts(key: tuple, term: str, _who: Actor):
+    return dashboard.counts(session.store().db(), _who, term)
 
 
 def header() -> str:
@@ -51,8 +51,8 @@ def header() -> str:
     return right.selectbox("Nhiệm kỳ", list(TERMS), format_func=TERMS.get)
 
 
-def tiles_and_charts(term: str, stamp: tuple) -> None:
-    totals, by_level, by_type = counts(actor.user_id, term, stamp)
+def tiles_and_charts(term: str, key: tuple) -> None:
+    totals, by_level, by_type = counts(key, term, actor)
     st.markdown("#### Số lượng báo cáo của các đơn vị cấp dưới")
     if totals.expected == 0:
         st.info("Đơn vị của bạn chưa có đơn vị cấp dưới phải nộp báo cáo.")
@@ -127,13 +127,13 @@ def wrap(text: str, width: int = 34) -> str:
     return "<br>".join([*lines, line])
 
 
-def map_section(term: str, stamp: tuple) -> None:
+def map_section(term: str, key: tuple) -> None:
     st.markdown("#### Bản đồ tiến độ gửi báo cáo")
     unit = dashboard.area(db, actor, st.session_state.get(DRILL))
     mode = st.segmented_control(
         "Hiển thị", ["Tỷ lệ đã gửi", "Tỷ lệ đã phê duyệt"], default="Tỷ lệ đã gửi", key="map_mode"
     )
-    frame = completion(actor.user_id, unit.id, term, mode == "Tỷ lệ đã phê duyệt", stamp)
+    frame = completion(key, unit.id, term, mode == "Tỷ lệ đã phê duyệt", actor)
     crumbs = st.columns([4, 1])
     crumbs[0].caption(
         f"Địa bàn: {markdown_literal(' › '.join(hierarchy.path_of_unit(db, actor, unit.id)))}"
@@ -251,7 +251,7 @@ def explorer(term: str) -> None:
 
 
 term = header()
-stamp = dashboard.stamp(db)
-tiles_and_charts(term, stamp)
-map_section(term, stamp)
+key = dashboard.cache_key(db, actor)
+tiles_and_charts(term, key)
+map_section(term, key)
 explorer(term)

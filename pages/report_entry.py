@@ -281,7 +281,9 @@ def excel_tools(view: reports.ReportView, version: int) -> None:
     if view.editable:
         b.download_button(
             "Tải mẫu trống để nhập offline",
-            lambda: reports.blank_form(store.db(), actor, rec["template_code"]),
+            lambda: reports.blank_form(
+                store.db(), actor, rec["template_code"], view.template.version
+            ),
             file_name=f"mau_{rec['template_code'].lower()}.xlsx",
             mime=XLSX,
             on_click="ignore",

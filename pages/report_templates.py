@@ -20,6 +20,7 @@ def template_list() -> None:
     st.dataframe(
         {
             "Mã": list(known),
+            "Phiên bản": [t.version for t in known.values()],
             "Tên loại báo cáo": [t.name for t in known.values()],
             "Nhiệm kỳ": [t.term for t in known.values()],
             "Cấp phải nộp": [", ".join(t.levels) for t in known.values()],
@@ -33,14 +34,35 @@ def template_list() -> None:
         "Xem mẫu", list(known), format_func={c: t.name for c, t in known.items()}.get
     )
     if chosen:
+        versions(chosen)
         report_view.show_all_tabs(known[chosen], {})
+
+
+ORIGINS = {report_types.SHIPPED: "Tệp đi kèm ứng dụng", report_types.IMPORTED: "Admin nhập"}
+
+
+def versions(code: str) -> None:
+    """Each version of the type: a report keeps the version it was created with."""
+    rows = report_types.history(db, code)
+    with st.expander(f"Lịch sử phiên bản ({len(rows)})"):
+        st.dataframe(
+            {
+                "Phiên bản": [r["version"] for r in rows],
+                "Nguồn": [ORIGINS.get(r["origin"], r["origin"]) for r in rows],
+                "Tệp": [r["source"] or "" for r in rows],
+                "Thời gian": [f"{r['created_at']:%H:%M %d/%m/%Y}" for r in rows],
+                "Số báo cáo dùng phiên bản": [r["reports"] for r in rows],
+            },
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def importer() -> None:
     st.subheader("Nhập mẫu báo cáo mới")
     st.caption(
-        "Tệp YAML theo định dạng mô tả trong core/templates.py; mẫu có cùng mã sẽ thay "
-        "thế mẫu cũ cho các báo cáo tạo sau."
+        "Tệp YAML theo định dạng mô tả trong core/templates.py. Mẫu có cùng mã trở thành "
+        "phiên bản mới, dùng cho các báo cáo tạo sau; báo cáo đã tạo giữ phiên bản của mình."
     )
     upload = st.file_uploader("Tệp mẫu (.yaml)", type=["yaml", "yml"])
     if upload is None:

@@ -186,8 +186,8 @@ def install_templates(db: Db) -> None:
     for text in (TEMPLATE_YAML, OTHER_YAML):
         t = templates.parse(text, "kiem_thu.yaml")
         source = f"{t.code.lower()}.yaml"
-        db.reports.upsert_template(
-            t.code, t.name, t.term, list(t.levels), text, source, datetime(2025, 1, 1)
+        db.reports.add_template_version(
+            t.code, t.name, t.term, list(t.levels), text, source, "shipped", datetime(2025, 1, 1)
         )
 
 

@@ -115,10 +115,29 @@ class DashboardRepo:
             },
         )
 
-    def stamp(self) -> tuple[Any, int]:
-        """Changes whenever a report is created, moved or deleted: the cache key of figures."""
+    def stamp(self) -> tuple[Any, ...]:
+        """A figures version: every write that can alter a dashboard figure changes it.
+
+        Each table contributes its row count, the sum of its row versions and its highest id.
+        Every write bumps the version of a row it changes (the house rule that a form keeps its
+        version), a delete lowers the count and an insert raises the highest id, since ids come
+        from sequences: so no change goes unseen, whatever the clock's resolution, and nothing
+        is written on the hot path (a counter row would make every writer conflict on it).
+        Reports and their cells (work_item), the tree (add, move, merge, deactivation, delete),
+        template versions and their levels, and boundary imports are covered.
+        """
         return tuple(
             self.db.execute(
-                "SELECT max(updated_at), count(*) FROM work_item WHERE kind = 'report'"
+                "SELECT"
+                " (SELECT count(*) FROM work_item WHERE kind = 'report'),"
+                " (SELECT coalesce(sum(version), 0) FROM work_item WHERE kind = 'report'),"
+                " (SELECT max(id) FROM work_item WHERE kind = 'report'),"
+                " (SELECT count(*) FROM unit), (SELECT coalesce(sum(version), 0) FROM unit),"
+                " (SELECT max(id) FROM unit),"
+                " (SELECT count(*) FROM report_template_version),"
+                " (SELECT count(*) FROM report_template WHERE active),"
+                " (SELECT string_agg(level_code || ':' || sha256 || ':' || imported_at, ','"
+                "  ORDER BY level_code) FROM boundary_set),"
+                " (SELECT count(*) FROM boundary_match)"
             )[0]
         )

@@ -169,10 +169,17 @@ class Db:
 
 
 def _is_conflict(exc: BaseException) -> bool:
-    """A lost optimistic-concurrency race: retrying sees the other writer's data."""
+    """A lost optimistic-concurrency race: retrying sees the other writer's data.
+
+    DuckDB reports a unique key that another transaction committed first either at the
+    insert (a constraint error) or only at COMMIT (a transaction error naming the
+    constraint); both are races, not storage failures."""
     if isinstance(exc, duckdb.ConstraintException):
         return True
-    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.TransactionException) and (
+        "conflict" in text or "constraint violation" in text
+    )
 
 
 def _is_storage_failure(exc: BaseException) -> bool:

@@ -39,14 +39,46 @@ class ReportRepo:
         self.db = db
 
     # -- templates and terms ------------------------------------------------------------
+    _NEWEST = (
+        "SELECT t.code, t.name, t.term_code, t.levels, t.active, t.updated_at, v.version,"
+        " v.body, v.source, v.origin FROM report_template t JOIN report_template_version v"
+        " ON v.code = t.code AND v.version ="
+        " (SELECT max(version) FROM report_template_version w WHERE w.code = t.code)"
+    )
+
     def template_rows(self, active_only: bool = True) -> list[dict[str, Any]]:
-        active = " WHERE active" if active_only else ""
-        return self.db.rows(
-            f"SELECT code, name, term_code, levels, body, source, updated_at "
-            f"FROM report_template{active} ORDER BY code"
+        """The newest version of each type, with the type's header."""
+        active = " WHERE t.active" if active_only else ""
+        return self.db.rows(self._NEWEST + active + " ORDER BY t.code")
+
+    def template_version(self, code: str, version: int) -> dict[str, Any] | None:
+        """One version of a type, whether or not it is the newest."""
+        return self.db.one(
+            "SELECT code, version, body, source, origin, created_at"
+            " FROM report_template_version WHERE code = ? AND version = ?",
+            [code, version],
         )
 
-    def upsert_template(
+    def newest_template_version(self, code: str, origin: str | None = None) -> dict | None:
+        """The newest version of a type (of one origin when given), or None."""
+        return self.db.one(
+            "SELECT code, version, body, source, origin, created_at"
+            " FROM report_template_version WHERE code = ? AND (?::VARCHAR IS NULL OR origin = ?)"
+            " ORDER BY version DESC LIMIT 1",
+            [code, origin, origin],
+        )
+
+    def template_history(self, code: str) -> list[dict[str, Any]]:
+        """Every version of a type, the newest first, with how many reports use each."""
+        return self.db.rows(
+            "SELECT v.version, v.source, v.origin, v.created_at,"
+            " (SELECT count(*) FROM report r WHERE r.template_code = v.code"
+            "  AND r.template_version = v.version) AS reports"
+            " FROM report_template_version v WHERE v.code = ? ORDER BY v.version DESC",
+            [code],
+        )
+
+    def add_template_version(
         self,
         code: str,
         name: str,
@@ -54,17 +86,33 @@ class ReportRepo:
         levels: list[str],
         body: str,
         source: str,
+        origin: str,
         now: datetime,
-    ) -> bool:
-        """Store a template; True if it was new or its text changed."""
-        current = self.db.scalar("SELECT body FROM report_template WHERE code = ?", [code])
-        if current == body:
-            return False
-        self.db.execute(
-            "INSERT OR REPLACE INTO report_template VALUES (?, ?, ?, ?, ?, ?, TRUE, ?)",
-            [code, name, term, levels, body, source, now],
+    ) -> int:
+        """Store ``body`` as the next version of the type (1 for a new code) and make its name,
+        term and levels the type's header; returns the new version number."""
+        version = self.db.scalar(
+            "SELECT coalesce(max(version), 0) + 1 FROM report_template_version WHERE code = ?",
+            [code],
         )
-        return True
+        self.db.execute(
+            "INSERT INTO report_template_version (code, version, body, source, origin,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [code, version, body, source, origin, now],
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO report_template (code, name, term_code, levels, active,"
+            " updated_at) VALUES (?, ?, ?, ?, TRUE, ?)",
+            [code, name, term, levels, now],
+        )
+        return version
+
+    def template_ref(self, report_id: int) -> tuple[str, int] | None:
+        """(type code, template version) of a report: a point lookup, without joins."""
+        found = self.db.execute(
+            "SELECT template_code, template_version FROM report WHERE id = ?", [report_id]
+        )
+        return (found[0][0], found[0][1]) if found else None
 
     def terms(self) -> list[dict[str, Any]]:
         """Active terms, the latest first."""
@@ -83,7 +131,8 @@ class ReportRepo:
         """The report's own fields; its owner is the unit of its work item."""
         self.db.execute(
             "INSERT INTO report (id, template_code, term_code, report_date,"
-            " creator_name, organizer, provincial_organizer) VALUES (?,?,?,?,?,?,?)",
+            " creator_name, organizer, provincial_organizer, template_version)"
+            " VALUES (?,?,?,?,?,?,?,?)",
             [
                 report_id,
                 fields["template_code"],
@@ -92,15 +141,12 @@ class ReportRepo:
                 fields["creator_name"],
                 fields["organizer"],
                 fields.get("provincial_organizer"),
+                fields.get("template_version", 1),
             ],
         )
 
     def get(self, report_id: int) -> dict[str, Any] | None:
         return self.db.one(_REPORT + "WHERE r.id = ?", [report_id])
-
-    def template_of(self, report_id: int) -> str | None:
-        """A point lookup without the joins of `get`: what a transition needs, fast."""
-        return self.db.scalar("SELECT template_code FROM report WHERE id = ?", [report_id])
 
     def find(self, unit_id: int, template_code: str, term_code: str) -> int | None:
         return self.db.scalar(

@@ -462,13 +462,11 @@ def test_search_pages_results_and_reports_the_total(db: Db, tree: Tree, hn_admin
     assert set(first["id"]).isdisjoint(set(second["id"]))
 
 
-def test_search_with_an_unlisted_page_size_uses_ten(db: Db, tree: Tree, hn_admin: Actor) -> None:
-    for i in range(12):
-        make_user(db, tree.ba_dinh_cs2, full_name=f"Đảng viên {i:02d}")
-    frame, total = users.search(
-        db, hn_admin, users.UserFilter(unit_id=tree.ba_dinh_cs2.id), page_size=1000
-    )
-    assert (frame.height, total) == (10, 12)
+def test_search_with_an_unlisted_page_size_is_refused(db: Db, tree: Tree, hn_admin: Actor) -> None:
+    """A tampered size is refused naming the field, never silently changed (issue #10, 20)."""
+    with pytest.raises(ValidationError) as refusal:
+        users.search(db, hn_admin, users.UserFilter(unit_id=tree.ba_dinh_cs2.id), page_size=1000)
+    assert refusal.value.field == "Số dòng mỗi trang"
 
 
 def test_search_needs_user_management(db: Db, tree: Tree) -> None:
