@@ -47,8 +47,7 @@ def client_key(client: str | None) -> str:
 
 def locked_message(until: datetime) -> str:
     return (
-        f"Tài khoản tạm khoá đến {until:%H:%M:%S %d/%m/%Y} do nhập sai mật khẩu "
-        "nhiều lần liên tiếp"
+        f"Tài khoản tạm khoá đến {until:%H:%M:%S %d/%m/%Y} do nhập sai mật khẩu nhiều lần liên tiếp"
     )
 
 
@@ -79,7 +78,9 @@ def reserve(db: Db, user_id: int, client: str, now: datetime) -> None:
         for key, limit in limits:
             row = rows[key]
             if row["locked_until"] or row["failures"] + row["pending"] >= limit:
-                raise LoginRefused(locked_message(row["locked_until"] or row["window_start"] + WINDOW))
+                raise LoginRefused(
+                    locked_message(row["locked_until"] or row["window_start"] + WINDOW)
+                )
         for key, row in rows.items():
             db.users.put_throttle(user_id, key, {**row, "pending": row["pending"] + 1})
 
@@ -126,7 +127,7 @@ def locked_until(db: Db, user_id: int, client: str, now: datetime | None = None)
 
 
 def unlock(db: Db, actor: Actor, user_id: int) -> int:
-    """"Mở khoá tài khoản": an Admin lifts every lock on an account it manages (audited).
+    """ "Mở khoá tài khoản": an Admin lifts every lock on an account it manages (audited).
 
     Returns the number of locks lifted (0 when the account was not locked)."""
     require(actor, functions.USER_MANAGE)

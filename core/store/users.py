@@ -126,12 +126,6 @@ class UserRepo:
             [now, token_hash],
         )
 
-    def end_sessions_of(self, user_id: int, now: Any) -> None:
-        self.db.execute(
-            "UPDATE login_session SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
-            [now, user_id],
-        )
-
     def password_hash(self, user_id: int) -> str | None:
         return self.db.scalar("SELECT password_hash FROM app_user WHERE id = ?", [user_id])
 
