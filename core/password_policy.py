@@ -56,10 +56,10 @@ def validate_new_password(password: str, user: User, confirm: str | None = None)
         raise ValidationError(FIELD, "phải có ít nhất 8 ký tự")
     if len(password.encode()) > 72:
         raise ValidationError(FIELD, "không được dài quá 72 byte")
-    if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
-        raise ValidationError(FIELD, "phải có cả chữ và số")
     if user.cccd in password:
         raise ValidationError(FIELD, "không được chứa số CCCD của bạn")
+    if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
+        raise ValidationError(FIELD, "phải có cả chữ và số")
     if _is_own_name(password, user.full_name):
         raise ValidationError(FIELD, "không được chỉ gồm họ tên của bạn và chữ số")
     if _is_common(password):
