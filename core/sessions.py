@@ -10,6 +10,7 @@ next run and the cookie can no longer sign anyone in.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 
@@ -42,3 +43,21 @@ def end(db: Db, token: str | None, now: datetime | None = None) -> None:
     """Sign out: the session stops working in every tab and cookie that carries it."""
     if token:
         db.atomic(lambda db: db.users.end_session(_digest(token), now or clock.now()))
+
+
+def cookie_value(token: str, key: str) -> str:
+    """What the browser keeps: the token and its HMAC under the installation's cookie key, so
+    a cookie made without the key is refused before the store is asked."""
+    return f"{token}.{_mac(token, key)}"
+
+
+def token_in_cookie(value: object, key: str) -> str | None:
+    """The token of a cookie this installation signed; None for anything else."""
+    token, _, mac = (value if isinstance(value, str) else "").rpartition(".")
+    if not token or not hmac.compare_digest(mac, _mac(token, key)):
+        return None
+    return token
+
+
+def _mac(token: str, key: str) -> str:
+    return hmac.new(key.encode(), token.encode(), hashlib.sha256).hexdigest()
