@@ -90,7 +90,11 @@ def keep_cookie() -> None:
         del st.session_state[_PENDING]
         return
     manager.set(
-        COOKIE_NAME, value, key="dhd_cookie_set", expires_at=datetime.now() + sessions.LIFETIME
+        COOKIE_NAME,
+        value,
+        key="dhd_cookie_set",
+        expires_at=datetime.now() + sessions.LIFETIME,
+        same_site="lax",
     )
 
 
