@@ -1,6 +1,6 @@
 """Passwords, sign-in checks and lock-out.
 
-This is the replaceable identity step: the login widget (streamlit-authenticator today, an
+This is the replaceable identity step: the login widget (our form today, an
 OpenID Connect provider in a deployment with VNeID) only has to end with a user id; every rule
 about who may sign in lives here.
 """
