@@ -1,6 +1,6 @@
 """Passwords, sign-in checks and lock-out.
 
-This is the replaceable identity step: the login widget (streamlit-authenticator today, an
+This is the replaceable identity step: the login widget (our form today, an
 OpenID Connect provider in a deployment with VNeID) only has to end with a user id; every rule
 about who may sign in lives here.
 """
@@ -10,24 +10,19 @@ from __future__ import annotations
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import bcrypt
 
-from core import clock
+from core import clock, lockout
 from core.audit import record, record_as
 from core.errors import LoginRefused, StaleVersion, ValidationError
 from core.model import Actor, AuditEntry
+from core.password_policy import validate_new_password
 from core.store import Db
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
 BCRYPT_ROUNDS = 12
 BAD_CREDENTIALS = "Số CCCD hoặc mật khẩu không đúng"
-LOCKED = (
-    f"Tài khoản đang tạm khoá do nhập sai mật khẩu {MAX_FAILED_LOGINS} lần liên tiếp; "
-    f"vui lòng thử lại sau {LOCK_MINUTES} phút"
-)
 
 
 @dataclass(frozen=True)
@@ -35,7 +30,6 @@ class LoginEntry:
     user_id: int
     full_name: str
     password_hash: str
-    locked_until: datetime | None
 
 
 def hash_password(password: str) -> str:
@@ -58,19 +52,6 @@ def generate_password() -> str:
             return pw
 
 
-def validate_new_password(password: str, confirm: str | None = None) -> str:
-    field = "Mật khẩu mới"
-    if len(password) < 8:
-        raise ValidationError(field, "phải có ít nhất 8 ký tự")
-    if len(password.encode()) > 72:
-        raise ValidationError(field, "không được dài quá 72 byte")
-    if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
-        raise ValidationError(field, "phải có cả chữ và số")
-    if confirm is not None and confirm != password:
-        raise ValidationError("Nhập lại mật khẩu mới", "không khớp với mật khẩu mới")
-    return password
-
-
 def _norm(cccd: str | None) -> str:
     """The typed CCCD, trimmed; text no database can hold (a lone surrogate) matches nobody."""
     text = (cccd or "").strip()
@@ -81,74 +62,33 @@ def _norm(cccd: str | None) -> str:
     return text
 
 
-def login_entry(db: Db, cccd: str, now: datetime | None = None) -> LoginEntry | None:
+def login_entry(db: Db, cccd: str) -> LoginEntry | None:
     """The account that may sign in with ``cccd``: active, in an active unit; else None."""
     row = db.users.login_row(_norm(cccd))
     if row is None or not row["unit_active"]:
         return None
+    return LoginEntry(row["id"], row["full_name"], row["password_hash"])
+
+
+def authenticate(
+    db: Db, cccd: str, password: str, now: datetime | None = None, *, client: str = ""
+) -> int:
+    """The whole sign-in rule: returns the user id or raises `LoginRefused`.
+
+    ``client`` is an opaque id of where the request came from (the page passes the browser's
+    address): the lock-out is kept per account and client, see `core.lockout`. The guess is
+    reserved before bcrypt runs, so parallel guesses cannot exceed the limit.
+    """
     now = now or clock.now()
-    locked = row["locked_until"] if row["locked_until"] and row["locked_until"] > now else None
-    return LoginEntry(row["id"], row["full_name"], row["password_hash"], locked)
-
-
-def record_failure(db: Db, cccd: str, now: datetime | None = None) -> None:
-    """Count a wrong password; the fifth in a row locks the account for 15 minutes."""
-    now = now or clock.now()
-    cccd = _norm(cccd)
-
-    def tx(db: Db) -> None:
-        row = db.users.login_row(cccd)
-        if row is None:
-            return
-        expired = row["locked_until"] is not None and row["locked_until"] <= now
-        failed = 1 if expired else row["failed_logins"] + 1
-        locked = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED_LOGINS else None
-        db.users.set_login_state(row["id"], failed, locked)
-        if locked:
-            record(
-                db, None, AuditEntry("user", row["id"], "lock", reason="5 lần sai mật khẩu"), now
-            )
-
-    db.atomic(tx)
-
-
-def record_success(db: Db, cccd: str, now: datetime | None = None) -> None:
-    now = now or clock.now()
-    cccd = _norm(cccd)
-
-    def tx(db: Db) -> None:
-        row = db.users.login_row(cccd)
-        if row is None:
-            return
-        db.users.set_login_state(row["id"], 0, None)
-        record_as(db, AuditEntry("user", row["id"], "login"), now, row["id"], row["full_name"])
-
-    db.atomic(tx)
-
-
-def locked_message(until: datetime) -> str:
-    return (
-        f"Tài khoản tạm khoá đến {until:%H:%M:%S %d/%m/%Y} do nhập sai mật khẩu "
-        f"{MAX_FAILED_LOGINS} lần liên tiếp"
-    )
-
-
-def authenticate(db: Db, cccd: str, password: str, now: datetime | None = None) -> int:
-    """The whole sign-in rule: returns the user id or raises `LoginRefused`."""
-    now = now or clock.now()
-    cccd = _norm(cccd)
-    entry = login_entry(db, cccd, now)
+    entry = login_entry(db, cccd)
     if entry is None:
         raise LoginRefused(BAD_CREDENTIALS)
-    if entry.locked_until:
-        raise LoginRefused(locked_message(entry.locked_until))
-    if not check_password(password, entry.password_hash):
-        record_failure(db, cccd, now)
-        after = login_entry(db, cccd, now)
-        if after and after.locked_until:
-            raise LoginRefused(locked_message(after.locked_until))
-        raise LoginRefused(BAD_CREDENTIALS)
-    record_success(db, cccd, now)
+    lockout.reserve(db, entry.user_id, client, now)
+    ok = check_password(password, entry.password_hash)
+    locked = lockout.settle(db, entry.user_id, client, ok, now)
+    if not ok:
+        raise LoginRefused(lockout.locked_message(locked) if locked else BAD_CREDENTIALS)
+    record_as(db, AuditEntry("user", entry.user_id, "login"), now, entry.user_id, entry.full_name)
     return entry.user_id
 
 
@@ -156,9 +96,9 @@ def change_password(db: Db, actor: Actor, current: str, new: str, confirm: str) 
     current_hash = db.users.password_hash(actor.user_id)
     if not current_hash or not check_password(current, current_hash):
         raise ValidationError("Mật khẩu hiện tại", "không đúng")
-    validate_new_password(new, confirm)
     if new == current:
         raise ValidationError("Mật khẩu mới", "phải khác mật khẩu hiện tại")
+    validate_new_password(new, db.users.get(actor.user_id), confirm)
     hashed = hash_password(new)
 
     def tx(db: Db) -> None:

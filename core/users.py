@@ -259,16 +259,12 @@ def reset_password(db: Db, actor: Actor, user_id: int, expected_version: int) ->
         now = clock.now()
         if not db.users.update(
             user.id,
-            {
-                "password_hash": hashed,
-                "must_change_password": True,
-                "failed_logins": 0,
-                "locked_until": None,
-            },
+            {"password_hash": hashed, "must_change_password": True},
             expected_version,
             now,
         ):
             raise StaleVersion()
+        db.users.clear_throttle(user.id)
         record(db, actor, AuditEntry(ENTITY, user.id, "reset_password"), now)
         return password
 

@@ -12,7 +12,12 @@ actor = session.require_page(None)
 st.title("Đổi mật khẩu")
 with st.form("doi_mat_khau", clear_on_submit=True):
     current = st.text_input("Mật khẩu hiện tại *", type="password")
-    new = st.text_input("Mật khẩu mới *", type="password", help="Ít nhất 8 ký tự, gồm cả chữ và số")
+    new = st.text_input(
+        "Mật khẩu mới *",
+        type="password",
+        help="Ít nhất 8 ký tự, gồm cả chữ và số, không có dấu cách ở đầu hoặc cuối; "
+        "không dùng mật khẩu phổ biến, số CCCD hay họ tên của bạn",
+    )
     confirm = st.text_input("Nhập lại mật khẩu mới *", type="password")
     if st.form_submit_button("Lưu", type="primary"):
         if session.attempt(

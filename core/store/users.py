@@ -33,8 +33,7 @@ class UserRepo:
 
     def login_row(self, cccd: str) -> dict[str, Any] | None:
         return self.db.one(
-            "SELECT u.id, u.full_name, u.password_hash, u.failed_logins, u.locked_until, "
-            " un.active AS unit_active "
+            "SELECT u.id, u.full_name, u.password_hash, un.active AS unit_active "
             "FROM app_user u JOIN unit un ON un.id = u.unit_id WHERE u.cccd = ? AND u.active",
             [cccd],
         )
@@ -72,11 +71,59 @@ class UserRepo:
         )[0]
         return bool(done and done[0])
 
-    def set_login_state(self, user_id: int, failed_logins: int, locked_until: Any) -> None:
-        """Login counters change on every attempt; they do not bump the editing version."""
+    # -- sign-in throttle: counters change on every attempt, never the editing version ------
+    def throttle_rows(self, user_id: int, clients: list[str]) -> dict[str, dict[str, Any]]:
+        rows = self.db.rows(
+            "SELECT client, window_start, failures, pending, locked_until FROM login_throttle "
+            "WHERE user_id = ? AND client IN (SELECT unnest(?))",
+            [user_id, clients],
+        )
+        return {r.pop("client"): r for r in rows}
+
+    def put_throttle(self, user_id: int, client: str, row: dict[str, Any]) -> None:
         self.db.execute(
-            "UPDATE app_user SET failed_logins = ?, locked_until = ? WHERE id = ?",
-            [failed_logins, locked_until, user_id],
+            "INSERT INTO login_throttle (user_id, client, window_start, failures, pending, "
+            " locked_until) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, client) DO UPDATE "
+            "SET window_start = excluded.window_start, failures = excluded.failures, "
+            " pending = excluded.pending, locked_until = excluded.locked_until",
+            [
+                user_id,
+                client,
+                row["window_start"],
+                row["failures"],
+                row["pending"],
+                row["locked_until"],
+            ],
+        )
+
+    def clear_throttle(self, user_id: int) -> int:
+        """Forget every counter and lock of the account; the number of locks lifted."""
+        locked = self.db.scalar(
+            "SELECT count(*) FROM login_throttle WHERE user_id = ? AND locked_until IS NOT NULL",
+            [user_id],
+        )
+        self.db.execute("DELETE FROM login_throttle WHERE user_id = ?", [user_id])
+        return locked
+
+    # -- sign-in sessions ----------------------------------------------------------------------
+    def insert_session(self, token_hash: str, user_id: int, now: Any, expires_at: Any) -> None:
+        self.db.execute(
+            "INSERT INTO login_session (token_hash, user_id, started_at, expires_at) "
+            "VALUES (?, ?, ?, ?)",
+            [token_hash, user_id, now, expires_at],
+        )
+
+    def session_user(self, token_hash: str, now: Any) -> int | None:
+        return self.db.scalar(
+            "SELECT user_id FROM login_session "
+            "WHERE token_hash = ? AND ended_at IS NULL AND expires_at > ?",
+            [token_hash, now],
+        )
+
+    def end_session(self, token_hash: str, now: Any) -> None:
+        self.db.execute(
+            "UPDATE login_session SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL",
+            [now, token_hash],
         )
 
     def password_hash(self, user_id: int) -> str | None:

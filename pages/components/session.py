@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from core import settings
+from core import sessions, settings
 from core.access import load_actor, require
 from core.errors import DomainError, PermissionDenied
 from core.markup import markdown_literal
@@ -18,6 +18,7 @@ from core.store import Db, Store
 T = TypeVar("T")
 USER_ID = "user_id"
 PASSWORD_PAGE = "pages/password.py"
+TOKEN = "session_token"
 _local = threading.local()
 
 
@@ -41,8 +42,16 @@ def db() -> Db:
 
 
 def actor() -> Actor | None:
+    """The signed-in actor, or None. A session that was ended (signed out in another tab of
+    this browser) or expired signs this tab out too, leaving nothing of it in the session."""
     user_id = st.session_state.get(USER_ID)
-    return load_actor(db(), user_id) if user_id else None
+    if not user_id:
+        return None
+    token = st.session_state.get(TOKEN)
+    if token is not None and sessions.user_of(db(), token) != user_id:
+        st.session_state.clear()
+        return None
+    return load_actor(db(), user_id)
 
 
 def require_page(function: str | None) -> Actor:

@@ -1,4 +1,4 @@
-"""Signing in through the streamlit-authenticator form, with lock-out and deactivation."""
+"""Signing in through the login form (core.auth.authenticate), with lock-out and deactivation."""
 
 from __future__ import annotations
 
