@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import functions, users
+from core import functions, lockout, users
 from core.formats import number
 from core.markup import markdown_literal
 from core.model import ACCOUNT_TYPES, UserDraft
@@ -135,6 +135,20 @@ def delete_dialog(user_id: int) -> None:
     dialogs.confirm_buttons(act, "Xoá tài khoản thành công", dialogs.attempt)
 
 
+@st.dialog("Mở khoá tài khoản", on_dismiss=dialogs.close)
+def unlock_dialog(user_id: int) -> None:
+    detail = _detail(user_id)
+    if detail is None:
+        return
+    name = markdown_literal(detail.user.full_name)
+    st.write(f"Mở khoá đăng nhập cho **{name}**? Các lần nhập sai mật khẩu trước đó được xoá.")
+    dialogs.confirm_buttons(
+        lambda: lockout.unlock(db, actor, detail.user.id),
+        "Mở khoá tài khoản thành công",
+        session.attempt,
+    )
+
+
 @st.dialog("Cấp lại mật khẩu", on_dismiss=dialogs.close)
 def reset_dialog(user_id: int) -> None:
     detail = _detail(user_id)
@@ -171,11 +185,12 @@ def detail_panel(user_id: int) -> None:
     with funcs:
         role_functions(u.role_code)
     for column, (label, name, icon) in zip(
-        st.columns(3),
+        st.columns(4),
         (
             ("Cập nhật", "update", ":material/edit:"),
             ("Xoá", "delete", ":material/delete:"),
             ("Cấp lại mật khẩu", "reset", ":material/lock_reset:"),
+            ("Mở khoá tài khoản", "unlock", ":material/lock_open:"),
         ),
         strict=True,
     ):
@@ -324,5 +339,11 @@ else:
     users_tab()
 
 dialogs.show(
-    {"add": add_dialog, "update": update_dialog, "delete": delete_dialog, "reset": reset_dialog}
+    {
+        "add": add_dialog,
+        "update": update_dialog,
+        "delete": delete_dialog,
+        "reset": reset_dialog,
+        "unlock": unlock_dialog,
+    }
 )

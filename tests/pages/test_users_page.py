@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from core import auth, lockout
+from core.errors import LoginRefused
 from tests.pages.conftest import CENTRAL_ADMIN, HANOI_ADMIN, open_page
 
 
@@ -65,3 +69,20 @@ def test_central_admin_defines_a_role_from_the_roles_tab(app, demo_store):
 def test_provincial_admin_has_no_roles_tab(app):
     at = open_page(app(HANOI_ADMIN), "pages/users.py")
     assert not at.tabs
+
+
+def test_an_admin_unlocks_a_locked_account_from_its_detail(app, demo_store):
+    db = demo_store.db()
+    user = db.users.active_by_cccd("001090034567")
+    for _ in range(lockout.MAX_PER_CLIENT):
+        with pytest.raises(LoginRefused):
+            auth.authenticate(db, user.cccd, "sai-mat-khau-1", client="10.0.0.9")
+    assert lockout.locked_until(db, user.id, "10.0.0.9") is not None
+    at = open_page(app(HANOI_ADMIN), "pages/users.py")
+    {t.label: t for t in at.text_input}["Số căn cước công dân"].input(user.cccd).run()
+    at.session_state["users_selected"] = user.id
+    at = at.run()
+    at = at.button[[b.label for b in at.button].index("Mở khoá tài khoản")].click().run()
+    at = at.button[[b.label for b in at.button].index("Xác nhận")].click().run()
+    assert [e.value for e in at.error] == []
+    assert lockout.locked_until(db, user.id, "10.0.0.9") is None
