@@ -20,6 +20,7 @@ from typing import TypeVar
 import streamlit as st
 
 from core.errors import DomainError, StaleVersion
+from core.markup import markdown_literal
 
 T = TypeVar("T")
 OPENED, STALE, DRAFTS = "_opened_versions", "_stale_versions", "_draft_generations"
@@ -93,7 +94,8 @@ def attempt(key: str, action: Callable[[], T], success: str | None = None) -> T 
     """Run one core write made with the version of ``key``, as `session.attempt` does.
 
     A refusal for a newer version marks ``key`` stale (message and "Tải lại"); any other domain
-    error is shown as it is; on success the kept version is forgotten and the toast queued.
+    error is shown as plain text (it may quote a unit's name); on success the kept version is
+    forgotten and the toast queued.
     """
     try:
         result = action()
@@ -101,7 +103,7 @@ def attempt(key: str, action: Callable[[], T], success: str | None = None) -> T 
         refused(key)
         return None
     except DomainError as exc:
-        st.error(str(exc))
+        st.error(markdown_literal(exc))
         return None
     forget(key)
     if success:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core import auth, users
 from core.access import load_actor
+from core.markup import markdown_literal
 from core.model import UserDraft
 from tests.pages.conftest import GRASSROOTS_STAFF, HANOI_ADMIN, open_page, user_id
 
@@ -30,7 +31,7 @@ def test_changing_the_password_with_a_wrong_current_one_names_the_field(app):
     ):
         field.input(value)
     at = at.button[0].click().run()
-    assert "Mật khẩu hiện tại: không đúng" in [e.value for e in at.error]
+    assert markdown_literal("Mật khẩu hiện tại: không đúng") in [e.value for e in at.error]
 
 
 def test_changing_the_one_time_password_lets_the_new_one_sign_in(app, demo_store):
