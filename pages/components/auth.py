@@ -2,20 +2,20 @@
 cookie that carries a session kept in the store (`core.sessions`).
 
 The form ends with `core.auth.authenticate`, so the page runs exactly the rule the tests prove,
-lock-out and throttling included; the client id it passes is the browser's address. The cookie
-is written by extra-streamlit-components' CookieManager (a small browser component; Streamlit
-itself cannot set cookies). It is written on the first run after the sign-in, a run that is not
-cut short by a rerun, and written again on later runs until the browser reports it, so that a
-reload, or a new tab of the same browser, signs in from it. Signing out ends the session in the
-store, which every tab that shares it notices on its next run (`session.actor`).
+lock-out and throttling included; the client id it passes is the browser's address. Streamlit
+itself cannot set cookies, so a zero-height frame's script writes it, on the first run after
+the sign-in that is not cut short by a rerun, and again on later runs until the browser
+reports it, so that a reload, or a new tab of the same browser, signs in from it. Signing out
+ends the session in the store, which every tab that shares it notices on its next run
+(`session.actor`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
 
-import extra_streamlit_components as stx
 import streamlit as st
+from streamlit.components.v1 import html
 
 from core import auth, sessions, settings
 from core.cookie_key import resolve as resolve_key
@@ -81,20 +81,23 @@ def sign_in() -> None:
 
 
 def keep_cookie() -> None:
-    """Write the login cookie of a new sign-in, until the browser reports having it."""
+    """Write the login cookie of a new sign-in, until the browser reports having it.
+
+    The value is URL-safe text we made (token and HMAC), so it is written as it is; a zero-height
+    component frame shares the app's origin, so its script sets the app's cookie. It needs no
+    component route on the server, which the server-started app (`st.App`) does not serve."""
     value = st.session_state.get(_PENDING)
     if not value:
         return
-    manager = stx.CookieManager(key="dhd_cookie")
-    if manager.get(COOKIE_NAME) == value:
+    if st.context.cookies.get(COOKIE_NAME) == value:
         del st.session_state[_PENDING]
         return
-    manager.set(
-        COOKIE_NAME,
-        value,
-        key="dhd_cookie_set",
-        expires_at=datetime.now() + sessions.LIFETIME,
-        same_site="lax",
+    seconds = int(sessions.LIFETIME.total_seconds())
+    html(
+        "<script>parent.document.cookie = "
+        f"{json.dumps(f'{COOKIE_NAME}={value}; Max-Age={seconds}; Path=/; SameSite=Lax')};"
+        "</script>",
+        height=0,
     )
 
 
