@@ -8,6 +8,7 @@ import logging
 import plotly.express as px
 import polars as pl
 import streamlit as st
+from streamlit.components.v1 import html
 
 from core.dashboard import BANDS, NO_DATA
 from core.geojson import for_drawing
@@ -116,10 +117,9 @@ def leaflet(frame: pl.DataFrame, geojson: dict) -> None:
         "vẽ được khi không có mạng."
     )
     try:
-        from streamlit_folium import st_folium
-
-        world = leaflet_map(frame, geojson)
-        st_folium(world, height=560, use_container_width=True, returned_objects=[], key="leaflet")
+        # The map's own page in a frame: it returns nothing to the app, so it needs no
+        # component route (the server-started `st.App` serves none).
+        html(leaflet_map(frame, geojson).get_root().render(), height=560)
     except Exception as exc:  # the tile view is optional; never break the dashboard
         log.warning("Không vẽ được bản đồ nền", exc_info=exc)
         st.warning("Không hiển thị được bản đồ nền.")
