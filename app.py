@@ -139,6 +139,7 @@ def route() -> None:
         prepare_database()
     except (DomainError, TemplateError) as exc:
         halt(str(exc))
+    auth.resume_from_cookie()
     actor = session.actor()
     if actor is None:
         st.navigation([st.Page(login_page, title="Đăng nhập", icon=":material/login:")]).run()

@@ -56,13 +56,21 @@ def _enter(user_id: int, token: str) -> None:
     st.rerun()
 
 
-def sign_in() -> None:
-    """Sign in from this browser's cookie, or render the form and check it with the rule."""
-    db = session.db()
+def resume_from_cookie() -> None:
+    """Sign in from this browser's cookie before the navigation is built, so that a reload or
+    a link opens the page it names instead of the sign-in page's "page not found"."""
+    if session.USER_ID in st.session_state:
+        return
     token = _from_cookie()
-    user_id = sessions.user_of(db, token)
+    user_id = sessions.user_of(session.db(), token)
     if token and user_id:
-        _enter(user_id, token)
+        st.session_state[session.USER_ID] = user_id
+        st.session_state[session.TOKEN] = token
+
+
+def sign_in() -> None:
+    """Render the form and check it with the tested rule."""
+    db = session.db()
     with st.form("dang_nhap"):
         st.subheader("Đăng nhập")
         cccd = st.text_input("Số căn cước công dân")

@@ -59,6 +59,16 @@ def test_a_reload_keeps_the_user_signed_in(tabs):
     assert page.get_by_label("Số căn cước công dân").count() == 0
 
 
+def test_a_page_address_opens_that_page_for_a_signed_in_browser(tabs, server):
+    page = tabs()
+    sign_in(page, HANOI_STAFF)
+    wait_for_cookie(page)
+    page.goto(f"{server}/password")
+    page.get_by_role("heading", name="Đổi mật khẩu").first.wait_for()
+    wait_idle(page)
+    assert page.get_by_text("Page not found").count() == 0
+
+
 def test_signing_out_in_one_tab_signs_out_the_other_tab(tabs):
     page = tabs()
     sign_in(page, HANOI_STAFF)
